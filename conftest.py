@@ -1,0 +1,5 @@
+"""Test and doctest set-up for the whole repository: draw charts off screen."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
