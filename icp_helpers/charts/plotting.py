@@ -1,0 +1,347 @@
+"""Draw run and Shewhart charts from a :class:`QicResult` (calculation lives elsewhere).
+
+:func:`plot_qic` is what ``QicResult.plot()`` calls. It reads only ``result.points`` and a
+few labels, so the picture always shows exactly the numbers the calculation produced:
+
+- the data line, one line per part (phase), with a dashed vertical line between parts;
+- the centre line (solid; dashed and vermillion in a part whose runs analysis signals
+  non-random variation) and the control limits, each labelled with its value at the right;
+- points outside the limits as vermillion diamonds (shape *and* colour); points left out of
+  the calculations as hollow circles;
+- a target line, notes (e.g. PDSA cycles) as labelled arrows at their points, and the
+  warning "Trial limits (fewer than 12 points)" when the limits rest on too few points.
+
+>>> from icp_helpers.charts import qic
+>>> ax = qic([3, 5, 4, 6, 5, 4, 7, 5, 6, 4, 5, 6, 5], chart="i").plot()
+>>> sorted(t.get_text().split()[0] for t in ax.texts)
+['CL', 'LCL', 'UCL']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+from icp_helpers.charts.drawing import (
+    add_legend,
+    add_titles,
+    annotate_notes,
+    format_value,
+    label_right_edge,
+    new_axes,
+    set_x_axis,
+    x_coordinates,
+)
+from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, style_axes
+
+#: Readable chart names for default titles.
+CHART_NAMES: dict[str, str] = {
+    "run": "Run chart",
+    "i": "I chart (individual values)",
+    "mr": "MR chart (moving ranges)",
+    "xbar": "Xbar chart (subgroup means)",
+    "s": "S chart (subgroup standard deviations)",
+    "t": "T chart (time between events)",
+    "p": "P chart (proportions)",
+    "pp": "P′ chart (Laney proportions)",
+    "c": "C chart (counts)",
+    "u": "U chart (rates)",
+    "up": "U′ chart (Laney rates)",
+    "g": "G chart (opportunities between events)",
+}
+
+
+def _column(points: pd.DataFrame, name: str, default: Any) -> pd.Series:
+    if name in points.columns:
+        return points[name]
+    return pd.Series(default, index=points.index)
+
+
+def _is_percent(result: Any) -> bool:
+    return result.chart in ("p", "pp") and getattr(result, "multiply", 1) == 1
+
+
+def _draw_part(ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, opts: dict) -> None:
+    """Data line, centre line and limits for one part."""
+    y = pts["y"].to_numpy(dtype=float)
+    ax.plot(xs, y, color=COLOURS["data"], lw=1.2, ls=LINESTYLES["data"], zorder=3, gid="data")
+    runs = bool(_column(pts, "runs_signal", False).fillna(False).any())
+    role = "centre_signal" if runs else "centre"
+    ax.plot(
+        xs,
+        pts["cl"].to_numpy(dtype=float),
+        color=COLOURS[role],
+        ls=LINESTYLES[role],
+        lw=1.6,
+        drawstyle="steps-mid",
+        zorder=2,
+        gid=role,
+    )
+    if has_limits:
+        for col in ("ucl", "lcl"):
+            ax.plot(
+                xs,
+                pts[col].to_numpy(dtype=float),
+                color=COLOURS["limit"],
+                ls=LINESTYLES["limit"],
+                lw=1.2,
+                drawstyle="steps-mid",
+                zorder=2,
+                gid=col,
+            )
+        if opts["show_95"]:
+            for col in ("ucl_95", "lcl_95"):
+                ax.plot(
+                    xs,
+                    _column(pts, col, np.nan).to_numpy(dtype=float),
+                    color=COLOURS["limit_95"],
+                    ls=LINESTYLES["limit_95"],
+                    lw=1.0,
+                    drawstyle="steps-mid",
+                    zorder=2,
+                    gid=col,
+                )
+
+
+def _draw_points(ax: Axes, xs: np.ndarray, points: pd.DataFrame, size: float) -> dict[str, bool]:
+    """Ordinary, excluded and signal points; returns which kinds appeared (for the legend)."""
+    y = points["y"].to_numpy(dtype=float)
+    include = _column(points, "include", True).fillna(True).to_numpy(dtype=bool)
+    signal = _column(points, "sigma_signal", False).fillna(False).to_numpy(dtype=bool)
+    normal = include & ~signal
+    ax.plot(
+        xs[normal],
+        y[normal],
+        ls="none",
+        marker=MARKERS["point"],
+        ms=size,
+        color=COLOURS["point"],
+        zorder=4,
+        gid="points",
+    )
+    excluded = ~include & ~signal
+    if excluded.any():
+        ax.plot(
+            xs[excluded],
+            y[excluded],
+            ls="none",
+            marker=MARKERS["excluded"],
+            ms=size + 1,
+            mfc="white",
+            mec=COLOURS["excluded"],
+            mew=1.3,
+            zorder=4,
+            gid="excluded",
+        )
+    if signal.any():
+        ax.plot(
+            xs[signal],
+            y[signal],
+            ls="none",
+            marker=MARKERS["signal"],
+            ms=size + 2.5,
+            color=COLOURS["signal"],
+            mec="black",
+            mew=0.6,
+            zorder=5,
+            gid="signal",
+        )
+    return {"excluded": bool(excluded.any()), "signal": bool(signal.any())}
+
+
+def _legend_handles(chart: str, seen: dict[str, bool], opts: dict, percent: bool) -> list[Line2D]:
+    size = 6
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=COLOURS["data"],
+            marker=MARKERS["point"],
+            ms=size,
+            mfc=COLOURS["point"],
+            label="Data",
+        ),
+        Line2D(
+            [],
+            [],
+            color=COLOURS["centre"],
+            lw=1.6,
+            label="Median" if chart == "run" else "Centre line",
+        ),
+    ]
+    if seen["runs"]:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=COLOURS["centre_signal"],
+                lw=1.6,
+                ls=LINESTYLES["centre_signal"],
+                label="Non-random runs (shift or too few crossings)",
+            )
+        )
+    if chart != "run":
+        handles.append(Line2D([], [], color=COLOURS["limit"], lw=1.2, label="Control limits (3σ)"))
+        if opts["show_95"]:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=COLOURS["limit_95"],
+                    ls=LINESTYLES["limit_95"],
+                    label="Warning limits (2σ)",
+                )
+            )
+    if seen["signal"]:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=MARKERS["signal"],
+                ms=size + 2,
+                color=COLOURS["signal"],
+                mec="black",
+                label="Outside the limits",
+            )
+        )
+    if seen["excluded"]:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=MARKERS["excluded"],
+                ms=size + 1,
+                mfc="white",
+                mec=COLOURS["excluded"],
+                label="Left out of calculations",
+            )
+        )
+    if seen["target"]:
+        handles.append(
+            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], lw=1.6, label="Target")
+        )
+    return handles
+
+
+def plot_qic(
+    result: Any,
+    ax: Axes | None = None,
+    *,
+    show_95: bool = False,
+    legend: bool = True,
+    figsize: tuple[float, float] | None = None,
+    title: str | None = None,
+    ylab: str | None = None,
+    xlab: str | None = None,
+) -> Axes:
+    """Draw a run or control chart from a ``QicResult``; returns the Axes.
+
+    ``show_95`` adds the 2-sigma warning limits. ``title``, ``ylab`` and ``xlab`` override the
+    result's own. The figure is ``ax.figure``; save it with ``ax.figure.savefig("chart.png")``.
+
+    >>> from icp_helpers.charts import qic
+    >>> res = qic([12, 14, 11, 15, 13, 30, 12, 14, 13, 12, 15, 14], chart="i", title="Falls")
+    >>> ax = plot_qic(res)
+    >>> ax.get_title(loc="left")
+    'Falls'
+    >>> [ln.get_marker() for ln in ax.lines if ln.get_gid() == "signal"]
+    ['D']
+    """
+    points = result.points.reset_index(drop=True)
+    chart = result.chart
+    ax, created = new_axes(ax, figsize)
+    style_axes(ax)
+    opts = {"show_95": show_95}
+    xs, kind, tick_labels = x_coordinates(points["x"])
+    has_limits = chart != "run" and bool(np.isfinite(points["ucl"].to_numpy(dtype=float)).any())
+    part = _column(points, "part", 1).fillna(1).to_numpy()
+    starts = [0] + [i for i in range(1, len(part)) if part[i] != part[i - 1]]
+    bounds = list(zip(starts, starts[1:] + [len(part)], strict=True))
+    for lo, hi in bounds:
+        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], has_limits, opts)
+    for lo, _ in bounds[1:]:
+        ax.axvline(
+            (xs[lo - 1] + xs[lo]) / 2,
+            color=COLOURS["part"],
+            ls=LINESTYLES["part"],
+            lw=1.0,
+            zorder=1,
+            gid="part",
+        )
+    _mark_baseline(ax, xs, points, len(bounds))
+    size = 6.0 if len(points) <= 60 else 4.0
+    seen = _draw_points(ax, xs, points, size)
+    seen["runs"] = bool(_column(points, "runs_signal", False).fillna(False).astype(bool).any())
+    target = _column(points, "target", np.nan).to_numpy(dtype=float)
+    seen["target"] = bool(np.isfinite(target).any())
+    if seen["target"]:
+        ax.plot(
+            xs,
+            target,
+            color=COLOURS["target"],
+            ls=LINESTYLES["target"],
+            lw=1.6,
+            zorder=2,
+            gid="target",
+        )
+    annotate_notes(ax, xs, points["y"].to_numpy(dtype=float), _column(points, "notes", None))
+    percent = _is_percent(result)
+    if percent:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
+    set_x_axis(ax, kind, xs, tick_labels)
+    last = points.iloc[bounds[-1][0] :]
+    edge = [("Median" if chart == "run" else "CL", last["cl"], COLOURS["centre"])]
+    if has_limits:
+        edge += [("UCL", last["ucl"], COLOURS["limit"]), ("LCL", last["lcl"], COLOURS["limit"])]
+    if seen["target"]:
+        edge.append(("Target", pd.Series(target[bounds[-1][0] :]), COLOURS["target"]))
+    values = [(name, _last_finite(col), colour) for name, col, colour in edge]
+    label_right_edge(ax, [(f"{name} {format_value(v, percent)}", v, c) for name, v, c in values])
+    add_titles(
+        ax,
+        title or getattr(result, "title", None) or CHART_NAMES.get(chart, f"{chart} chart"),
+        ylab or getattr(result, "ylab", None) or "Value",
+        xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
+        bool(getattr(result, "trial_limits", False)) and has_limits,
+    )
+    if legend:
+        add_legend(ax, _legend_handles(chart, seen, opts, percent), created)
+    return ax
+
+
+def _last_finite(values: pd.Series) -> float:
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    return float(arr[-1]) if len(arr) else float("nan")
+
+
+def _mark_baseline(ax: Axes, xs: np.ndarray, points: pd.DataFrame, n_parts: int) -> None:
+    """With a frozen baseline (one part), a dotted line after the last baseline point."""
+    if n_parts != 1 or "baseline" not in points.columns:
+        return
+    base = points["baseline"].fillna(False).to_numpy(dtype=bool)
+    if base.all() or not base.any():
+        return
+    last = int(np.flatnonzero(base)[-1])
+    if last + 1 >= len(xs):
+        return
+    xv = (xs[last] + xs[last + 1]) / 2
+    ax.axvline(xv, color=COLOURS["part"], ls=":", lw=1.0, zorder=1, gid="baseline")
+    ax.annotate(
+        "◂ baseline",
+        xy=(xv, 1.0),
+        xycoords=ax.get_xaxis_transform(),
+        ha="right",
+        va="top",
+        fontsize=FONT["annotation"],
+        color=COLOURS["part"],
+        xytext=(-3, -2),
+        textcoords="offset points",
+    )
