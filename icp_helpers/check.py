@@ -1,0 +1,460 @@
+"""Checking helpers that the notebooks' self-checks and hidden tests call.
+
+Every check compares **exact types first, then values**, so an object that
+claims to equal everything, a number stored as text, or a percentage on the
+wrong scale scores nothing. A failed check raises :class:`CheckFailed` (an
+``AssertionError``, so nbgrader counts the test cell as failed) with a hint that
+says what is wrong and where to look, never the expected answer.
+
+>>> check_integer(7, 7, name="weekly_total")
+>>> check_integer("7", 7, name="weekly_total")
+Traceback (most recent call last):
+...
+icp_helpers.check.CheckFailed: `weekly_total` should be a whole number, but it is text (str). ...
+
+Self-check cells register themselves with :func:`visible_check`, so the last cell
+of a notebook can run them all again with :func:`check_your_work`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CheckFailed",
+    "check_between",
+    "check_choice",
+    "check_columns",
+    "check_dataframe",
+    "check_figure",
+    "check_integer",
+    "check_list",
+    "check_number",
+    "check_proportion",
+    "check_text",
+    "check_your_work",
+    "visible_check",
+]
+
+INTEGER_TYPES: tuple[type, ...] = (
+    int,
+    np.int8,
+    np.int16,
+    np.int32,
+    np.int64,
+    np.uint8,
+    np.uint16,
+    np.uint32,
+    np.uint64,
+)
+FLOAT_TYPES: tuple[type, ...] = (float, np.float16, np.float32, np.float64)
+
+_TYPE_WORDS = {
+    str: "text (str)",
+    bool: "True/False (bool)",
+    np.bool_: "True/False (bool)",
+    list: "a list",
+    tuple: "a tuple",
+    dict: "a dictionary",
+    set: "a set",
+    type(None): "None (nothing was assigned yet)",
+    pd.DataFrame: "a table (DataFrame)",
+    pd.Series: "a single column (Series)",
+}
+
+
+class CheckFailed(AssertionError):
+    """A self-check or hidden test found a problem; the message is the hint."""
+
+
+def _describe_type(value: object) -> str:
+    kind = type(value)
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind]
+    if kind in INTEGER_TYPES:
+        return "a whole number (int)"
+    if kind in FLOAT_TYPES:
+        return "a decimal number (float)"
+    return f"an object of type {kind.__name__}"
+
+
+def _fail(name: str, problem: str, hint: str | None) -> CheckFailed:
+    message = f"`{name}` {problem}"
+    if hint:
+        message += f" {hint}"
+    return CheckFailed(message)
+
+
+def _as_integer(value: object, name: str) -> int:
+    if type(value) in INTEGER_TYPES:
+        return int(value)  # type: ignore[call-overload]
+    extra = " Remove the quotation marks." if type(value) is str else ""
+    if type(value) in FLOAT_TYPES:
+        extra = " Use a whole number (for example 12, not 12.0)."
+    raise _fail(name, f"should be a whole number, but it is {_describe_type(value)}.{extra}", None)
+
+
+def _as_float(value: object, name: str) -> float:
+    if type(value) in INTEGER_TYPES or type(value) in FLOAT_TYPES:
+        result = float(value)  # type: ignore[arg-type]
+        if math.isnan(result):
+            raise _fail(name, "is NaN (not a number): a calculation used a missing value.", None)
+        return result
+    extra = " Remove the quotation marks." if type(value) is str else ""
+    raise _fail(name, f"should be a number, but it is {_describe_type(value)}.{extra}", None)
+
+
+def check_integer(value: object, expected: int, *, name: str, hint: str | None = None) -> None:
+    """Check that ``value`` is exactly the whole number ``expected``.
+
+    Python and numpy integers are accepted; ``True``, ``12.0`` and ``"12"`` are not.
+
+    >>> import numpy as np
+    >>> check_integer(np.int64(12), 12, name="n_rows")
+    >>> check_integer(11, 12, name="n_rows", hint="Count every row, including the first.")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `n_rows` is not the right number. Count every row, ...
+    """
+    if _as_integer(value, name) != int(expected):
+        raise _fail(name, "is not the right number.", hint)
+
+
+def check_number(
+    value: object,
+    expected: float,
+    *,
+    name: str,
+    rel_tol: float = 1e-6,
+    abs_tol: float = 1e-9,
+    hint: str | None = None,
+) -> None:
+    """Check that ``value`` is a number close to ``expected`` (relative tolerance 1e-6).
+
+    >>> check_number(20.833333, 20.8333333, name="rate")
+    >>> check_number(20.0, 20.8333333, name="rate", hint="Divide by bed days first.")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate` is not the right value. Divide by bed days first.
+    """
+    number = _as_float(value, name)
+    if not math.isclose(number, float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
+        raise _fail(name, "is not the right value.", hint)
+
+
+def check_between(
+    value: object, low: float, high: float, *, name: str, hint: str | None = None
+) -> None:
+    """Check that ``value`` is a number between ``low`` and ``high`` (a plausibility check).
+
+    Visible self-checks use it to catch slips without giving the answer away.
+
+    >>> check_between(25.0, 1, 100, name="rate_april")
+    >>> check_between(0.025, 1, 100, name="rate_april", hint="Did you multiply by 1,000?")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate_april` is outside the range that makes sense here. ...
+    """
+    number = _as_float(value, name)
+    if not low <= number <= high:
+        raise _fail(name, "is outside the range that makes sense here.", hint)
+
+
+def check_proportion(
+    value: object, expected: float, *, name: str, abs_tol: float = 1e-6, hint: str | None = None
+) -> None:
+    """Check a proportion given on the 0–1 scale, and say so when it was given as 0–100.
+
+    >>> check_proportion(0.25, 0.25, name="dna_rate")
+    >>> check_proportion(25.0, 0.25, name="dna_rate")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `dna_rate` looks like a percentage on the 0–100 scale. ...
+    """
+    number = _as_float(value, name)
+    if not 0 <= number <= 1:
+        if 1 < number <= 100:
+            raise _fail(
+                name,
+                "looks like a percentage on the 0–100 scale. Give a proportion between 0 and 1 "
+                "(for example 0.25 for 25%).",
+                None,
+            )
+        raise _fail(name, "should be a proportion between 0 and 1.", hint)
+    if not math.isclose(number, float(expected), rel_tol=0, abs_tol=abs_tol):
+        raise _fail(name, "is not the right proportion.", hint)
+
+
+def check_text(
+    value: object,
+    expected: str,
+    *,
+    name: str,
+    case_sensitive: bool = False,
+    hint: str | None = None,
+) -> None:
+    """Check that ``value`` is the text ``expected`` (ignoring case and outer spaces by default).
+
+    >>> check_text(" Incidents", "incidents", name="column")
+    >>> check_text(3, "incidents", name="column")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `column` should be text in quotation marks, ...
+    """
+    if type(value) is not str:
+        raise _fail(
+            name, f"should be text in quotation marks, but it is {_describe_type(value)}.", None
+        )
+    given, wanted = value.strip(), expected.strip()
+    if not case_sensitive:
+        given, wanted = given.casefold(), wanted.casefold()
+    if given != wanted:
+        raise _fail(name, "is not the right answer.", hint)
+
+
+def check_choice(
+    value: object,
+    expected: str,
+    *,
+    name: str,
+    options: Sequence[str],
+    hint: str | None = None,
+) -> None:
+    """Check an answer picked from listed options; an answer that is not an option says so.
+
+    >>> opts = ["run", "i", "p", "u"]
+    >>> check_choice("u", "u", name="chart", options=opts)
+    >>> check_choice("xmr", "u", name="chart", options=opts)
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `chart` should be one of 'run', 'i', 'p', 'u', but it is 'xmr'.
+    """
+    if type(value) is not str:
+        raise _fail(
+            name,
+            f"should be one of the options in quotation marks, not {_describe_type(value)}.",
+            None,
+        )
+    normalised = {option.casefold(): option for option in options}
+    if value.strip().casefold() not in normalised:
+        listed = ", ".join(repr(option) for option in options)
+        raise _fail(name, f"should be one of {listed}, but it is {value!r}.", None)
+    if normalised[value.strip().casefold()] != expected:
+        raise _fail(name, "is not the best option.", hint)
+
+
+def _plain(value: object, name: str) -> object:
+    """Turn a learner's scalar into a trusted Python value, rejecting look-alike objects."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is bool or kind is np.bool_:
+        return bool(value)  # type: ignore[arg-type]
+    if kind in INTEGER_TYPES:
+        return int(value)  # type: ignore[call-overload]
+    if kind in FLOAT_TYPES:
+        return float(value)  # type: ignore[arg-type]
+    if kind is pd.Timestamp:
+        return pd.Timestamp(value.value)  # type: ignore[attr-defined]
+    raise _fail(name, f"contains {_describe_type(value)}, which is not a plain value.", None)
+
+
+def _same(given: object, wanted: object, rel_tol: float) -> bool:
+    if isinstance(wanted, float) and type(given) in (int, float):
+        return math.isclose(float(given), wanted, rel_tol=rel_tol, abs_tol=1e-12) or (
+            math.isnan(wanted) and math.isnan(float(given))
+        )
+    return type(given) is type(wanted) and given == wanted
+
+
+def check_list(
+    value: object,
+    expected: Sequence[object],
+    *,
+    name: str,
+    ordered: bool = True,
+    rel_tol: float = 1e-6,
+    hint: str | None = None,
+) -> None:
+    """Check that ``value`` is a list holding exactly the ``expected`` items.
+
+    With ``ordered=False`` the order does not matter (but repeats do).
+
+    >>> check_list(["Safe", "Calm"], ["Calm", "Safe"], name="vital_few", ordered=False)
+    >>> check_list(("Safe", "Calm"), ["Safe", "Calm"], name="vital_few")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `vital_few` should be a list ..., but it is a tuple.
+    """
+    if type(value) is not list:
+        raise _fail(
+            name, f"should be a list in square brackets, but it is {_describe_type(value)}.", None
+        )
+    items = [_plain(item, name) for item in value]
+    wanted = list(expected)
+    if len(items) != len(wanted):
+        raise _fail(name, f"has {len(items)} items; check how many belong in it.", hint)
+    if ordered:
+        matches = all(_same(g, w, rel_tol) for g, w in zip(items, wanted, strict=True))
+        if not matches:
+            same_items = sorted(map(repr, items)) == sorted(map(repr, wanted))
+            problem = "has the right items in the wrong order." if same_items else "is not right."
+            raise _fail(name, problem, hint)
+        return
+    remaining = list(wanted)
+    for item in items:
+        found = next((w for w in remaining if _same(item, w, rel_tol)), _MISSING)
+        if found is _MISSING:
+            raise _fail(name, "has an item that does not belong.", hint)
+        remaining.remove(found)
+
+
+_MISSING = object()
+
+
+def check_columns(value: object, expected: Sequence[str], *, name: str) -> None:
+    """Check that a DataFrame has exactly the ``expected`` column names, in order.
+
+    >>> import pandas as pd
+    >>> check_columns(pd.DataFrame({"month": [1], "incidents": [9]}), ["month", "incidents"],
+    ...               name="ward")
+    """
+    if type(value) is not pd.DataFrame:
+        problem = f"should be a table (DataFrame), but it is {_describe_type(value)}."
+        raise _fail(name, problem, None)
+    given = [str(column) for column in value.columns]
+    missing = [column for column in expected if column not in given]
+    extra = [column for column in given if column not in expected]
+    if missing:
+        raise _fail(name, f"is missing the column(s) {', '.join(map(repr, missing))}.", None)
+    if extra:
+        raise _fail(name, f"has column(s) it should not: {', '.join(map(repr, extra))}.", None)
+    if given != list(expected):
+        raise _fail(name, f"should have its columns in the order {list(expected)}.", None)
+
+
+def check_dataframe(
+    value: object,
+    expected: pd.DataFrame,
+    *,
+    name: str,
+    rel_tol: float = 1e-6,
+    check_index: bool = False,
+    hint: str | None = None,
+) -> None:
+    """Check a learner's table cell by cell against ``expected``.
+
+    Columns and row count are checked first, then every value with its type.
+
+    >>> import pandas as pd
+    >>> expected = pd.DataFrame({"month": ["Apr", "May"], "incidents": [12, 9]})
+    >>> check_dataframe(expected.copy(), expected, name="summary")
+    >>> check_dataframe(expected.iloc[:1], expected, name="summary")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `summary` has 1 row(s) but should have 2.
+    """
+    check_columns(value, list(map(str, expected.columns)), name=name)
+    assert isinstance(value, pd.DataFrame)
+    if len(value) != len(expected):
+        raise _fail(name, f"has {len(value)} row(s) but should have {len(expected)}.", hint)
+    if check_index and [_plain(i, name) for i in value.index] != list(expected.index):
+        raise _fail(name, "has the wrong row labels (index).", hint)
+    for column in expected.columns:
+        given = [_plain(item, name) for item in value[column].tolist()]
+        wanted = expected[column].tolist()
+        if not all(_same(g, w, rel_tol) for g, w in zip(given, wanted, strict=True)):
+            raise _fail(name, f"has wrong values in column {str(column)!r}.", hint)
+
+
+def check_figure(
+    value: object,
+    *,
+    name: str,
+    need_title: bool = True,
+    need_axis_labels: bool = True,
+    min_lines: int = 0,
+) -> None:
+    """Check that a chart is a matplotlib Axes or Figure with a title and labelled axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2, 3])
+    >>> check_figure(ax, name="ax")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `ax` has no title. Add one with ax.set_title("...").
+    >>> plt.close(fig)
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if type(value) is Figure:
+        axes = value.get_axes()
+        if not axes:
+            raise _fail(name, "is a figure with no chart in it.", None)
+        ax = axes[0]
+    elif isinstance(value, Axes) and type(value).__module__.startswith("matplotlib."):
+        ax = value
+    else:
+        raise _fail(name, f"should be a matplotlib chart, but it is {_describe_type(value)}.", None)
+    figure_title = ax.figure._suptitle.get_text() if ax.figure._suptitle else ""
+    if need_title and not (ax.get_title() or figure_title):
+        raise _fail(name, 'has no title. Add one with ax.set_title("...").', None)
+    if need_axis_labels and not (ax.get_xlabel() and ax.get_ylabel()):
+        raise _fail(
+            name, 'needs both axis labels: ax.set_xlabel("...") and ax.set_ylabel("...").', None
+        )
+    if len(ax.get_lines()) < min_lines:
+        raise _fail(name, f"should show at least {min_lines} line(s).", None)
+
+
+_REGISTRY: dict[str, Callable[[], None]] = {}
+
+
+def visible_check(label: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register a self-check, run it at once, and keep it for :func:`check_your_work`.
+
+    Used as a decorator in a notebook's visible test cell. It raises on failure,
+    so nbgrader and the learner both see it fail.
+
+    >>> @visible_check("Exercise 1: a number")
+    ... def _():
+    ...     check_integer(3, 3, name="answer")
+    ✓ Exercise 1: a number
+    """
+
+    def register(check: Callable[[], None]) -> Callable[[], None]:
+        _REGISTRY[label] = check
+        check()
+        print(f"✓ {label}")
+        return check
+
+    return register
+
+
+def check_your_work() -> pd.DataFrame:
+    """Run every registered self-check again and return a table of what passes.
+
+    >>> _REGISTRY.clear()
+    >>> @visible_check("Exercise 1")
+    ... def _():
+    ...     check_integer(3, 3, name="answer")
+    ✓ Exercise 1
+    >>> check_your_work()
+          exercise  passes hint
+    0  Exercise 1    True
+    """
+    rows = []
+    for label, check in _REGISTRY.items():
+        try:
+            check()
+        except Exception as error:  # a NameError or TypeError also means "not done yet"
+            rows.append({"exercise": label, "passes": False, "hint": str(error)})
+        else:
+            rows.append({"exercise": label, "passes": True, "hint": ""})
+    return pd.DataFrame(rows, columns=["exercise", "passes", "hint"])

@@ -1,0 +1,23 @@
+"""nbgrader configuration for the Improvement Coaching Programme course.
+
+Run nbgrader from the repository root (the course root): source notebooks live in
+``source/<assignment>/`` and the learner versions are generated into ``release/``.
+"""
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+# The course, and the embedded SQLite gradebook in the course root by default.
+# Facilitators running many cohorts point db_url at PostgreSQL instead.
+c.CourseDirectory.course_id = "icp"
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+# A cell that runs for longer than this (seconds) is stopped and its tests score zero.
+c.ExecutePreprocessor.timeout = 60
+c.ExecutePreprocessor.kernel_name = "python3"
+
+# Every learner notebook starts with the course header.
+c.IncludeHeaderFooter.header = "source/header.ipynb"
+
+# What a learner sees in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
