@@ -138,10 +138,33 @@ def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
         ax.legend(handles=handles, loc="best", fontsize=FONT["legend"], framealpha=0.9)
 
 
-def add_titles(ax: Axes, title: str, ylab: str, xlab: str, trial: bool) -> None:
-    """Title on the left, the trial-limits warning (if any) on the right, and axis labels."""
-    ax.set_title(title, loc="left", fontsize=FONT["title"], fontweight="bold")
-    if trial:
+def add_titles(
+    ax: Axes,
+    title: str,
+    ylab: str,
+    xlab: str,
+    trial: bool,
+    trial_inside: bool = False,
+) -> None:
+    """Title on the left, axis labels, and the trial-limits warning when ``trial``.
+
+    The warning goes opposite the title, or (``trial_inside``, used where icons sit above the
+    chart on the right) on its own line between the title and the plot.
+    """
+    pad = 22 if trial and trial_inside else 6
+    ax.set_title(title, loc="left", fontsize=FONT["title"], fontweight="bold", pad=pad)
+    if trial and trial_inside:
+        ax.text(
+            0.0,
+            1.015,
+            TRIAL_LABEL,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=FONT["label"],
+            color=COLOURS["trial"],
+        )
+    elif trial:
         ax.set_title(TRIAL_LABEL, loc="right", fontsize=FONT["label"], color=COLOURS["trial"])
     ax.set_ylabel(ylab, fontsize=FONT["label"])
     ax.set_xlabel(xlab, fontsize=FONT["label"])
