@@ -1,0 +1,107 @@
+"""Run nbgrader commands in a course folder and read scores from its gradebook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed; the message holds the end of its log."""
+
+
+def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``nbgrader <args>`` with ``course_root`` as the course root (and working folder).
+
+    The virtual environment's ``bin`` folder goes first on ``PATH``, because nbgrader
+    starts helpers (such as ``alembic`` for the gradebook) by name.
+    """
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("MPLBACKEND", "Agg")
+    completed = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = completed.stdout + completed.stderr
+    if completed.returncode != 0 or "[ERROR]" in log or "| ERROR]" in log:
+        tail = "\n".join(log.strip().splitlines()[-25:])
+        raise NbgraderError(f"`nbgrader {' '.join(args)}` failed in {course_root}:\n{tail}")
+    return completed
+
+
+def copy_course(root: Path, destination: Path) -> Path:
+    """Copy what nbgrader needs to generate and grade (config and ``source/``) to ``destination``.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     copied = copy_course(Path("."), Path(tmp) / "course")
+    ...     sorted(p.name for p in copied.iterdir())
+    ['nbgrader_config.py', 'source']
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(root / "nbgrader_config.py", destination / "nbgrader_config.py")
+    shutil.copytree(root / "source", destination / "source", dirs_exist_ok=True)
+    return destination
+
+
+def autograde(
+    course_root: Path,
+    assignment: str,
+    submissions: Mapping[str, Mapping[str, nbformat.NotebookNode]],
+) -> pd.DataFrame:
+    """Autograde notebooks as if each student had submitted them, and return every grade.
+
+    ``course_root`` is a course copy (see :func:`copy_course`) in which ``assignment``
+    has been generated (``nbgrader generate_assignment``). ``submissions`` maps a
+    student id to ``{notebook file name: notebook}``; the assignment's data files are
+    submitted alongside. The result has one row per student and graded cell with the
+    columns ``student, notebook, grade_id, autograded, score, max_score``
+    (``autograded`` is False for manually graded cells such as reflections).
+    """
+    source_folder = course_root / "source" / assignment
+    for student, notebooks in submissions.items():
+        folder = course_root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in source_folder.iterdir():
+            if item.is_file() and item.suffix != ".ipynb":
+                shutil.copy2(item, folder / item.name)
+        for name, notebook in notebooks.items():
+            nbformat.write(notebook, folder / name)
+    nbgrader(["autograde", assignment, "--force"], course_root)
+    return read_grades(course_root, assignment)
+
+
+def read_grades(course_root: Path, assignment: str) -> pd.DataFrame:
+    """Read every grade of ``assignment`` from the course's SQLite gradebook."""
+    from nbgrader.api import Gradebook
+
+    rows = []
+    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gradebook:
+        for submission in gradebook.assignment_submissions(assignment):
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    rows.append(
+                        {
+                            "student": submission.student.id,
+                            "notebook": notebook.name,
+                            "grade_id": grade.name,
+                            "autograded": grade.cell.cell_type == "code",
+                            "score": float(grade.score),
+                            "max_score": float(grade.max_score),
+                        }
+                    )
+    columns = ["student", "notebook", "grade_id", "autograded", "score", "max_score"]
+    return pd.DataFrame(rows, columns=columns)
