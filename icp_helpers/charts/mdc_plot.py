@@ -160,9 +160,9 @@ def draw_assurance_icon(icon: Axes, assurance: str) -> str:
 
 
 def _segments(points: pd.DataFrame) -> list[tuple[int, int]]:
-    """Runs of rows sharing one mean and limits (a rebase starts a new segment)."""
-    if "part" in points.columns:
-        key = points["part"].to_numpy()
+    """Runs of rows sharing one mean and limits (a rebase starts a new ``period``)."""
+    if "period" in points.columns:
+        key = points["period"].to_numpy()
         change = key[1:] != key[:-1]
     else:
         mean = points["mean"].to_numpy(dtype=float)

@@ -37,7 +37,10 @@ from icp_helpers.charts.drawing import (
     set_x_axis,
     x_coordinates,
 )
+from icp_helpers.charts.mdc_plot import plot_mdc
 from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, style_axes
+
+__all__ = ["plot_qic", "plot_mdc", "CHART_NAMES"]
 
 #: Readable chart names for default titles.
 CHART_NAMES: dict[str, str] = {
@@ -66,7 +69,9 @@ def _is_percent(result: Any) -> bool:
     return result.chart in ("p", "pp") and getattr(result, "multiply", 1) == 1
 
 
-def _draw_part(ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, opts: dict) -> None:
+def _draw_part(
+    ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, show_95: bool
+) -> None:
     """Data line, centre line and limits for one part."""
     y = pts["y"].to_numpy(dtype=float)
     ax.plot(xs, y, color=COLOURS["data"], lw=1.2, ls=LINESTYLES["data"], zorder=3, gid="data")
@@ -94,7 +99,7 @@ def _draw_part(ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, op
                 zorder=2,
                 gid=col,
             )
-        if opts["show_95"]:
+        if show_95:
             for col in ("ucl_95", "lcl_95"):
                 ax.plot(
                     xs,
@@ -108,126 +113,92 @@ def _draw_part(ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, op
                 )
 
 
-def _draw_points(ax: Axes, xs: np.ndarray, points: pd.DataFrame, size: float) -> dict[str, bool]:
-    """Ordinary, excluded and signal points; returns which kinds appeared (for the legend)."""
-    y = points["y"].to_numpy(dtype=float)
+#: Marker styles for each kind of point; the legend is drawn from the same table.
+POINT_STYLES: dict[str, dict[str, Any]] = {
+    "points": {"marker": MARKERS["point"], "color": COLOURS["point"], "label": "Data"},
+    "excluded": {
+        "marker": MARKERS["excluded"],
+        "mfc": "white",
+        "mec": COLOURS["excluded"],
+        "mew": 1.3,
+        "label": "Left out of calculations",
+    },
+    "signal": {
+        "marker": MARKERS["signal"],
+        "color": COLOURS["signal"],
+        "mec": "black",
+        "mew": 0.6,
+        "label": "Outside the limits",
+    },
+    "rule_signal": {
+        "marker": MARKERS["rule_signal"],
+        "color": COLOURS["rule_signal"],
+        "mec": "black",
+        "mew": 0.6,
+        "label": "Flagged by a rule",
+    },
+}
+
+
+def _point_masks(points: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which rows are drawn as which kind of point (each row in exactly one kind)."""
     include = _column(points, "include", True).fillna(True).to_numpy(dtype=bool)
-    signal = _column(points, "sigma_signal", False).fillna(False).to_numpy(dtype=bool)
-    normal = include & ~signal
-    ax.plot(
-        xs[normal],
-        y[normal],
-        ls="none",
-        marker=MARKERS["point"],
-        ms=size,
-        color=COLOURS["point"],
-        zorder=4,
-        gid="points",
-    )
-    excluded = ~include & ~signal
-    if excluded.any():
-        ax.plot(
-            xs[excluded],
-            y[excluded],
-            ls="none",
-            marker=MARKERS["excluded"],
-            ms=size + 1,
-            mfc="white",
-            mec=COLOURS["excluded"],
-            mew=1.3,
-            zorder=4,
-            gid="excluded",
-        )
-    if signal.any():
-        ax.plot(
-            xs[signal],
-            y[signal],
-            ls="none",
-            marker=MARKERS["signal"],
-            ms=size + 2.5,
-            color=COLOURS["signal"],
-            mec="black",
-            mew=0.6,
-            zorder=5,
-            gid="signal",
-        )
-    return {"excluded": bool(excluded.any()), "signal": bool(signal.any())}
+    sigma = _column(points, "sigma_signal", False).fillna(False).to_numpy(dtype=bool)
+    rule = _column(points, "signal", False).fillna(False).to_numpy(dtype=bool) & ~sigma
+    excluded = ~include & ~sigma & ~rule
+    return {
+        "points": ~(sigma | rule | excluded),
+        "excluded": excluded,
+        "signal": sigma,
+        "rule_signal": rule,
+    }
 
 
-def _legend_handles(chart: str, seen: dict[str, bool], opts: dict, percent: bool) -> list[Line2D]:
-    size = 6
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=COLOURS["data"],
-            marker=MARKERS["point"],
-            ms=size,
-            mfc=COLOURS["point"],
-            label="Data",
-        ),
-        Line2D(
-            [],
-            [],
-            color=COLOURS["centre"],
-            lw=1.6,
-            label="Median" if chart == "run" else "Centre line",
-        ),
-    ]
-    if seen["runs"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=COLOURS["centre_signal"],
-                lw=1.6,
-                ls=LINESTYLES["centre_signal"],
-                label="Non-random runs (shift or too few crossings)",
-            )
-        )
-    if chart != "run":
-        handles.append(Line2D([], [], color=COLOURS["limit"], lw=1.2, label="Control limits (3σ)"))
-        if opts["show_95"]:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=COLOURS["limit_95"],
-                    ls=LINESTYLES["limit_95"],
-                    label="Warning limits (2σ)",
-                )
-            )
-    if seen["signal"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker=MARKERS["signal"],
-                ms=size + 2,
-                color=COLOURS["signal"],
-                mec="black",
-                label="Outside the limits",
-            )
-        )
-    if seen["excluded"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker=MARKERS["excluded"],
-                ms=size + 1,
-                mfc="white",
-                mec=COLOURS["excluded"],
-                label="Left out of calculations",
-            )
-        )
-    if seen["target"]:
-        handles.append(
-            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], lw=1.6, label="Target")
-        )
+def _rule_names(result: Any, positions: np.ndarray) -> str:
+    """Readable names of the rules that flagged the given positions, from ``result.signals``."""
+    signals = getattr(result, "signals", None)
+    if signals is None or not {"rule", "position"} <= set(signals.columns):
+        return ""
+    rules = signals.loc[signals["position"].isin(positions), "rule"].astype(str).unique()
+    return ", ".join(r.replace("_", " ") for r in rules)
+
+
+def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Line2D]:
+    """Draw each kind of point; return legend handles for the kinds that appear."""
+    points = result.points.reset_index(drop=True)
+    y = points["y"].to_numpy(dtype=float)
+    handles = []
+    for kind, mask in _point_masks(points).items():
+        if not mask.any() and kind != "points":
+            continue
+        style = dict(POINT_STYLES[kind])
+        if kind == "rule_signal" and (names := _rule_names(result, np.flatnonzero(mask))):
+            style["label"] = f"Flagged by a rule ({names})"
+        big = 0 if kind == "points" else 2.5
+        z = 5 if "signal" in kind else 4
+        ax.plot(xs[mask], y[mask], ls="none", ms=size + big, zorder=z, gid=kind,
+                **{k: v for k, v in style.items() if k != "label"})  # fmt: skip
+        if kind == "points":
+            style["color"] = COLOURS["data"]
+            style["mfc"] = COLOURS["point"]
+        handles.append(Line2D([], [], ls="-" if kind == "points" else "none", ms=7, **style))
     return handles
+
+
+def _line_handles(chart: str, seen: dict[str, bool], show_95: bool) -> list[Line2D]:
+    """Legend entries for the reference lines that appear."""
+    entries = [("centre", "Median" if chart == "run" else "Centre line", True)]
+    entries += [
+        ("centre_signal", "Non-random runs (shift or too few crossings)", seen["runs"]),
+        ("limit", "Control limits (3σ)", chart != "run"),
+        ("limit_95", "Warning limits (2σ)", chart != "run" and show_95),
+        ("target", "Target", seen["target"]),
+    ]
+    return [
+        Line2D([], [], color=COLOURS[role], ls=LINESTYLES[role], lw=1.6, label=label)
+        for role, label, shown in entries
+        if shown
+    ]
 
 
 def plot_qic(
@@ -258,14 +229,13 @@ def plot_qic(
     chart = result.chart
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
-    opts = {"show_95": show_95}
     xs, kind, tick_labels = x_coordinates(points["x"])
     has_limits = chart != "run" and bool(np.isfinite(points["ucl"].to_numpy(dtype=float)).any())
     part = _column(points, "part", 1).fillna(1).to_numpy()
     starts = [0] + [i for i in range(1, len(part)) if part[i] != part[i - 1]]
     bounds = list(zip(starts, starts[1:] + [len(part)], strict=True))
     for lo, hi in bounds:
-        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], has_limits, opts)
+        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], has_limits, show_95)
     for lo, _ in bounds[1:]:
         ax.axvline(
             (xs[lo - 1] + xs[lo]) / 2,
@@ -277,7 +247,8 @@ def plot_qic(
         )
     _mark_baseline(ax, xs, points, len(bounds))
     size = 6.0 if len(points) <= 60 else 4.0
-    seen = _draw_points(ax, xs, points, size)
+    point_handles = _draw_points(ax, xs, result, size)
+    seen = {}
     seen["runs"] = bool(_column(points, "runs_signal", False).fillna(False).astype(bool).any())
     target = _column(points, "target", np.nan).to_numpy(dtype=float)
     seen["target"] = bool(np.isfinite(target).any())
@@ -312,7 +283,8 @@ def plot_qic(
         bool(getattr(result, "trial_limits", False)) and has_limits,
     )
     if legend:
-        add_legend(ax, _legend_handles(chart, seen, opts, percent), created)
+        handles = point_handles[:1] + _line_handles(chart, seen, show_95) + point_handles[1:]
+        add_legend(ax, handles, created)
     return ax
 
 

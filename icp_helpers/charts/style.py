@@ -31,6 +31,7 @@ COLOURS: dict[str, str] = {
     "data": "#555555",
     "point": "#333333",
     "signal": OKABE_ITO["vermillion"],
+    "rule_signal": OKABE_ITO["orange"],
     "excluded": "#999999",
     "centre": "#222222",
     "centre_signal": OKABE_ITO["vermillion"],
@@ -56,6 +57,7 @@ COLOURS: dict[str, str] = {
 MARKERS: dict[str, str] = {
     "point": "o",
     "signal": "D",
+    "rule_signal": "s",
     "excluded": "o",
     "common_cause": "o",
     "special_cause_improvement": "^",
