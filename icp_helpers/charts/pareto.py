@@ -177,8 +177,8 @@ def plot_pareto(
     percentage as a line on a right-hand 0–100% axis, and the cut-off marked on both.
 
     >>> ax = pareto({"A": 6, "B": 3, "C": 1}).plot()
-    >>> ax.right_ax.get_ylim()
-    (0.0, 100.0)
+    >>> [float(v) for v in ax.right_ax.get_ylim()]
+    [0.0, 100.0]
     """
     table = result.table
     ax, _ = new_axes(ax, figsize)

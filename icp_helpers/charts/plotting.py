@@ -65,17 +65,20 @@ def _column(points: pd.DataFrame, name: str, default: Any) -> pd.Series:
     return pd.Series(default, index=points.index)
 
 
-def _is_percent(result: Any) -> bool:
-    return result.chart in ("p", "pp") and getattr(result, "multiply", 1) == 1
+def _is_percent(result: Any, points: pd.DataFrame) -> bool:
+    """P charts on the 0-1 scale (not multiplied by 100) get a percentage axis."""
+    if result.chart not in ("p", "pp"):
+        return False
+    values = points[["y", "ucl"]].to_numpy(dtype=float)
+    return bool(np.nanmax(np.abs(values), initial=0.0) <= 1.0)
 
 
 def _draw_part(
-    ax: Axes, xs: np.ndarray, pts: pd.DataFrame, has_limits: bool, show_95: bool
+    ax: Axes, xs: np.ndarray, pts: pd.DataFrame, runs: bool, has_limits: bool, show_95: bool
 ) -> None:
-    """Data line, centre line and limits for one part."""
+    """Data line, centre line (dashed when ``runs``) and limits for one part."""
     y = pts["y"].to_numpy(dtype=float)
     ax.plot(xs, y, color=COLOURS["data"], lw=1.2, ls=LINESTYLES["data"], zorder=3, gid="data")
-    runs = bool(_column(pts, "runs_signal", False).fillna(False).any())
     role = "centre_signal" if runs else "centre"
     ax.plot(
         xs,
@@ -140,11 +143,33 @@ POINT_STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-def _point_masks(points: pd.DataFrame) -> dict[str, np.ndarray]:
+#: Rules that judge a whole part (shown by the dashed centre line, not by point markers).
+PART_RULES = frozenset({"longest_run", "crossings", "too_few_runs", "too_many_runs"})
+
+#: Readable names of the point rules for the legend.
+RULE_NAMES: dict[str, str] = {
+    "shift": "shift",
+    "trend": "trend",
+    "two_of_three": "2 of 3 near a limit",
+    "inner_third": "hugging the centre line",
+}
+
+
+def _rule_rows(result: Any, part_level: bool) -> pd.DataFrame:
+    """Rows of ``result.signals`` for part rules (``part_level``) or point rules."""
+    signals = getattr(result, "signals", None)
+    if signals is None or not {"rule", "position"} <= set(signals.columns):
+        return pd.DataFrame(columns=["rule", "part", "position"])
+    signals = signals[signals["rule"] != "outside_limits"]
+    return signals[signals["rule"].isin(PART_RULES) == part_level]
+
+
+def _point_masks(result: Any, points: pd.DataFrame) -> dict[str, np.ndarray]:
     """Which rows are drawn as which kind of point (each row in exactly one kind)."""
     include = _column(points, "include", True).fillna(True).to_numpy(dtype=bool)
     sigma = _column(points, "sigma_signal", False).fillna(False).to_numpy(dtype=bool)
-    rule = _column(points, "signal", False).fillna(False).to_numpy(dtype=bool) & ~sigma
+    flagged = _rule_rows(result, part_level=False)["position"].to_numpy(dtype=int)
+    rule = np.isin(np.arange(len(points)), flagged) & ~sigma
     excluded = ~include & ~sigma & ~rule
     return {
         "points": ~(sigma | rule | excluded),
@@ -155,12 +180,18 @@ def _point_masks(points: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _rule_names(result: Any, positions: np.ndarray) -> str:
-    """Readable names of the rules that flagged the given positions, from ``result.signals``."""
-    signals = getattr(result, "signals", None)
-    if signals is None or not {"rule", "position"} <= set(signals.columns):
-        return ""
-    rules = signals.loc[signals["position"].isin(positions), "rule"].astype(str).unique()
-    return ", ".join(r.replace("_", " ") for r in rules)
+    """Readable names of the point rules that flagged the given positions."""
+    rows = _rule_rows(result, part_level=False)
+    rules = rows.loc[rows["position"].isin(positions), "rule"].astype(str).unique()
+    return ", ".join(RULE_NAMES.get(r, r.replace("_", " ")) for r in rules)
+
+
+def _runs_parts(result: Any, points: pd.DataFrame) -> np.ndarray:
+    """Per row: does its part show non-random runs (Anhøj, or a part rule of the rule set)?"""
+    runs = _column(points, "runs_signal", False).fillna(False).to_numpy(dtype=bool)
+    parts = _column(points, "part", 1).to_numpy()
+    flagged_parts = _rule_rows(result, part_level=True).get("part", pd.Series(dtype=int))
+    return runs | np.isin(parts, flagged_parts.to_numpy())
 
 
 def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Line2D]:
@@ -168,7 +199,7 @@ def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Lin
     points = result.points.reset_index(drop=True)
     y = points["y"].to_numpy(dtype=float)
     handles = []
-    for kind, mask in _point_masks(points).items():
+    for kind, mask in _point_masks(result, points).items():
         if not mask.any() and kind != "points":
             continue
         style = dict(POINT_STYLES[kind])
@@ -176,8 +207,15 @@ def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Lin
             style["label"] = f"Flagged by a rule ({names})"
         big = 0 if kind == "points" else 2.5
         z = 5 if "signal" in kind else 4
-        ax.plot(xs[mask], y[mask], ls="none", ms=size + big, zorder=z, gid=kind,
-                **{k: v for k, v in style.items() if k != "label"})  # fmt: skip
+        ax.plot(
+            xs[mask],
+            y[mask],
+            ls="none",
+            ms=size + big,
+            zorder=z,
+            gid=kind,
+            **{k: v for k, v in style.items() if k != "label"},
+        )
         if kind == "points":
             style["color"] = COLOURS["data"]
             style["mfc"] = COLOURS["point"]
@@ -231,11 +269,10 @@ def plot_qic(
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
     has_limits = chart != "run" and bool(np.isfinite(points["ucl"].to_numpy(dtype=float)).any())
-    part = _column(points, "part", 1).fillna(1).to_numpy()
-    starts = [0] + [i for i in range(1, len(part)) if part[i] != part[i - 1]]
-    bounds = list(zip(starts, starts[1:] + [len(part)], strict=True))
+    runs = _runs_parts(result, points)
+    bounds = _part_bounds(points)
     for lo, hi in bounds:
-        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], has_limits, show_95)
+        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], runs[lo], has_limits, show_95)
     for lo, _ in bounds[1:]:
         ax.axvline(
             (xs[lo - 1] + xs[lo]) / 2,
@@ -246,13 +283,9 @@ def plot_qic(
             gid="part",
         )
     _mark_baseline(ax, xs, points, len(bounds))
-    size = 6.0 if len(points) <= 60 else 4.0
-    point_handles = _draw_points(ax, xs, result, size)
-    seen = {}
-    seen["runs"] = bool(_column(points, "runs_signal", False).fillna(False).astype(bool).any())
+    point_handles = _draw_points(ax, xs, result, 6.0 if len(points) <= 60 else 4.0)
     target = _column(points, "target", np.nan).to_numpy(dtype=float)
-    seen["target"] = bool(np.isfinite(target).any())
-    if seen["target"]:
+    if np.isfinite(target).any():
         ax.plot(
             xs,
             target,
@@ -263,18 +296,11 @@ def plot_qic(
             gid="target",
         )
     annotate_notes(ax, xs, points["y"].to_numpy(dtype=float), _column(points, "notes", None))
-    percent = _is_percent(result)
+    percent = _is_percent(result, points)
     if percent:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
     set_x_axis(ax, kind, xs, tick_labels)
-    last = points.iloc[bounds[-1][0] :]
-    edge = [("Median" if chart == "run" else "CL", last["cl"], COLOURS["centre"])]
-    if has_limits:
-        edge += [("UCL", last["ucl"], COLOURS["limit"]), ("LCL", last["lcl"], COLOURS["limit"])]
-    if seen["target"]:
-        edge.append(("Target", pd.Series(target[bounds[-1][0] :]), COLOURS["target"]))
-    values = [(name, _last_finite(col), colour) for name, col, colour in edge]
-    label_right_edge(ax, [(f"{name} {format_value(v, percent)}", v, c) for name, v, c in values])
+    _label_lines(ax, points.iloc[bounds[-1][0] :], chart, has_limits, percent)
     add_titles(
         ax,
         title or getattr(result, "title", None) or CHART_NAMES.get(chart, f"{chart} chart"),
@@ -283,9 +309,30 @@ def plot_qic(
         bool(getattr(result, "trial_limits", False)) and has_limits,
     )
     if legend:
+        seen = {"runs": bool(runs.any()), "target": bool(np.isfinite(target).any())}
         handles = point_handles[:1] + _line_handles(chart, seen, show_95) + point_handles[1:]
         add_legend(ax, handles, created)
     return ax
+
+
+def _part_bounds(points: pd.DataFrame) -> list[tuple[int, int]]:
+    """(start, stop) row ranges of consecutive rows in the same part."""
+    part = _column(points, "part", 1).fillna(1).to_numpy()
+    starts = [0] + [i for i in range(1, len(part)) if part[i] != part[i - 1]]
+    return list(zip(starts, starts[1:] + [len(part)], strict=True))
+
+
+def _label_lines(ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, percent: bool) -> None:
+    """Label the last part's centre line, limits and target with their values at the right."""
+    names = [("Median" if chart == "run" else "CL", "cl", COLOURS["centre"])]
+    if has_limits:
+        names += [("UCL", "ucl", COLOURS["limit"]), ("LCL", "lcl", COLOURS["limit"])]
+    names.append(("Target", "target", COLOURS["target"]))
+    labels = []
+    for name, col, colour in names:
+        value = _last_finite(_column(last, col, np.nan))
+        labels.append((f"{name} {format_value(value, percent)}", value, colour))
+    label_right_edge(ax, labels)
 
 
 def _last_finite(values: pd.Series) -> float:
