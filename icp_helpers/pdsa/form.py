@@ -1,0 +1,126 @@
+"""An ipywidgets form to record a PDSA cycle inside a notebook.
+
+``pdsa_form()`` builds the form (it needs no browser, so it also works in tests and
+autograding); pressing *Save cycle* turns the boxes into a
+:class:`~icp_helpers.pdsa.cycle.PdsaCycle`, shows what the record still lacks, and keeps the
+cycle in ``form.cycles``.
+
+>>> form = pdsa_form()
+>>> form.fields["change_idea"].value = "Welcome call to carers within 72 hours of admission"
+>>> form.fields["prediction"].value = "Most carers will be reached on the first try"
+>>> form.save_button.click()
+>>> form.last_cycle.change_idea
+'Welcome call to carers within 72 hours of admission'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from icp_helpers.pdsa.cycle import ACT_DECISIONS, PdsaCycle
+from icp_helpers.pdsa.fields import FieldError
+
+__all__ = ["PdsaForm", "pdsa_form"]
+
+# (field, label, multi-line?) in the order the cycle is lived: plan, do, study, act.
+_TEXT_BOXES = (
+    ("cycle_id", "Cycle id (e.g. PDSA 1)", False),
+    ("ramp", "Ramp (change idea being tested)", False),
+    ("change_idea", "Change idea", True),
+    ("question", "Plan: question", True),
+    ("prediction", "Plan: prediction", True),
+    ("who", "Plan: who", False),
+    ("what", "Plan: what", False),
+    ("when", "Plan: when", False),
+    ("where", "Plan: where", False),
+    ("data_to_collect", "Plan: data to collect", True),
+    ("observations", "Do: observations", True),
+    ("study", "Study: results against the prediction", True),
+)
+_LAYOUT = widgets.Layout(width="95%")
+_STYLE = {"description_width": "220px"}
+
+
+class PdsaForm:
+    """The widgets of the PDSA form and the cycles saved from it.
+
+    Attributes: ``fields`` (field name -> widget), ``save_button``, ``message`` (an HTML
+    widget showing the outcome of the last save), ``cycles`` (saved so far), ``widget``
+    (the whole form, for ``display``).
+    """
+
+    def __init__(self, on_save: Callable[[PdsaCycle], None] | None = None) -> None:
+        if on_save is not None and not callable(on_save):
+            raise FieldError("on_save must be a function that takes the saved PdsaCycle")
+        self.on_save = on_save
+        self.cycles: list[PdsaCycle] = []
+        self.fields: dict[str, widgets.Widget] = {}
+        for name, label, long in _TEXT_BOXES:
+            box = widgets.Textarea if long else widgets.Text
+            self.fields[name] = box(description=label, layout=_LAYOUT, style=_STYLE)
+        self.fields["act"] = widgets.Dropdown(
+            options=[("not decided yet", ""), *[(word, word) for word in ACT_DECISIONS]],
+            value="",
+            description="Act: decision",
+            style=_STYLE,
+        )
+        self.fields["next_steps"] = widgets.Textarea(
+            description="Act: next steps", layout=_LAYOUT, style=_STYLE
+        )
+        for name, label in (("start", "Start date"), ("end", "End date")):
+            self.fields[name] = widgets.DatePicker(description=label, style=_STYLE)
+        self.save_button = widgets.Button(description="Save cycle", button_style="primary")
+        self.save_button.on_click(self._save)
+        self.message = widgets.HTML()
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML("<b>Record a PDSA cycle</b>"),
+                *self.fields.values(),
+                self.save_button,
+                self.message,
+            ]
+        )
+
+    @property
+    def last_cycle(self) -> PdsaCycle | None:
+        """The cycle saved most recently, or ``None`` before the first save."""
+        return self.cycles[-1] if self.cycles else None
+
+    def _save(self, _button: widgets.Button | None = None) -> None:
+        values = {name: widget.value for name, widget in self.fields.items()}
+        try:
+            cycle = PdsaCycle(**values)
+        except FieldError as exc:
+            self.message.value = f"<p><b>Not saved:</b> {html.escape(str(exc))}</p>"
+            return
+        self.cycles.append(cycle)
+        problems = cycle.validate()
+        if problems:
+            items = "".join(f"<li>{html.escape(text)}</li>" for text in problems)
+            self.message.value = f"<p>Saved. Still to complete:</p><ul>{items}</ul>"
+        else:
+            self.message.value = "<p>Saved. The record is complete.</p>"
+        if self.on_save is not None:
+            self.on_save(cycle)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def pdsa_form(on_save: Callable[[PdsaCycle], None] | None = None) -> PdsaForm:
+    """Build the PDSA form; ``on_save`` (optional) is called with each saved cycle.
+
+    In a notebook, put ``form = pdsa_form()`` as the last line of a cell to show it. A save
+    that fails (no change idea, the end before the start) explains why in ``form.message``.
+
+    >>> form = pdsa_form()
+    >>> form.save_button.click()
+    >>> form.cycles
+    []
+    >>> "change_idea is empty" in form.message.value
+    True
+    """
+    return PdsaForm(on_save=on_save)
