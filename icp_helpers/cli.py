@@ -4,8 +4,33 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from icp_helpers import __version__
+
+
+def _course_root(value: str) -> Path:
+    root = Path(value).resolve()
+    if not (root / "nbgrader_config.py").is_file() or not (root / "source").is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{root} is not a course folder (it needs nbgrader_config.py and source/); "
+            "run icp from the repository root or pass --root."
+        )
+    return root
+
+
+def _build(args: argparse.Namespace) -> int:
+    from icp_helpers.course.cli_commands import build
+
+    built = build(args.root)
+    print(f"Regenerated release/ from source/ for {len(built)} assignment(s): {', '.join(built)}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from icp_helpers.course.cli_commands import check
+
+    return 1 if check(args.root) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,7 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Improvement Coaching Programme: build, check and run the course.",
     )
     parser.add_argument("--version", action="version", version=f"icp {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, handler, summary in [
+        ("build", _build, "regenerate release/ from source/ with nbgrader"),
+        ("check", _check, "check every assignment against the course's gates"),
+    ]:
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument(
+            "--root", type=_course_root, default=".", help="the course folder (default: here)"
+        )
+        command.set_defaults(handler=handler)
     return parser
 
 

@@ -1,0 +1,100 @@
+"""Realistic wrong answers kept as fixtures, to prove that each exercise's tests catch them.
+
+A fixture file (``tests/fixtures/<assignment>/wrong_answers.yml``) lists, per notebook,
+answers a trainee might plausibly give, which solution cell each replaces, and which
+test cells must then score below full marks::
+
+    notebook: getting-started.ipynb
+    wrong_answers:
+      - cell: ex2-answer
+        loses: [ex2-check]
+        why: counted the days instead of adding the incidents
+        code: |
+          weekly_total = len(daily_incidents)
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """One plausible wrong answer: replace solution cell ``cell`` of ``notebook`` with ``code``."""
+
+    notebook: str
+    cell: str
+    code: str
+    why: str
+    loses: tuple[str, ...]
+
+
+def load_wrong_answers(path: Path) -> list[WrongAnswer]:
+    """Read a wrong-answer fixture file, rejecting entries that lack a field.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> text = '''
+    ... notebook: a.ipynb
+    ... wrong_answers:
+    ...   - {cell: ex1-answer, loses: [ex1-check], why: off by one, code: "x = 1"}
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "w.yml").write_text(text)
+    ...     load_wrong_answers(Path(tmp) / "w.yml")[0].loses
+    ('ex1-check',)
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    documents = data if isinstance(data, list) else [data]
+    answers = []
+    for document in documents:
+        notebook = document.get("notebook")
+        for number, entry in enumerate(document.get("wrong_answers") or [], start=1):
+            missing = [key for key in ("cell", "loses", "why", "code") if not entry.get(key)]
+            if not notebook or missing:
+                raise ValueError(
+                    f"{path}: wrong answer {number} of {notebook or 'a notebook'} lacks "
+                    f"{', '.join(missing) or 'the notebook name'}; every entry needs "
+                    "cell, loses, why and code."
+                )
+            answers.append(
+                WrongAnswer(
+                    notebook=notebook,
+                    cell=entry["cell"],
+                    code=entry["code"],
+                    why=entry["why"],
+                    loses=tuple(entry["loses"]),
+                )
+            )
+    return answers
+
+
+def with_wrong_answer(
+    notebook: nbformat.NotebookNode, answer: WrongAnswer
+) -> nbformat.NotebookNode:
+    """Return a copy of ``notebook`` whose solution cell ``answer.cell`` holds the wrong code."""
+    changed = copy.deepcopy(notebook)
+    for cell in changed.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == answer.cell:
+            if not meta.get("solution"):
+                raise ValueError(f"{answer.notebook}: cell {answer.cell} is not an answer cell.")
+            cell.source = answer.code
+            return changed
+    raise ValueError(f"{answer.notebook}: there is no cell with grade_id {answer.cell!r}.")
+
+
+def wrong_answer_submissions(
+    source_folder: Path, answers: list[WrongAnswer]
+) -> dict[str, dict[str, nbformat.NotebookNode]]:
+    """One submission per wrong answer, keyed ``wrong-01``, ``wrong-02``, ... in fixture order."""
+    submissions = {}
+    for number, answer in enumerate(answers, start=1):
+        notebook = nbformat.read(source_folder / answer.notebook, as_version=4)
+        submissions[f"wrong-{number:02d}"] = {answer.notebook: with_wrong_answer(notebook, answer)}
+    return submissions

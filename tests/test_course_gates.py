@@ -1,0 +1,92 @@
+"""The course's gates, run on every assignment with real nbgrader.
+
+1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates;
+3. each source notebook autogrades to full marks and its unedited release to zero, and every
+   wrong-answer fixture scores below full; 4. each source notebook runs top to bottom;
+5. ruff is clean.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from icp_helpers.course import gates
+from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader
+from icp_helpers.course.release import assignment_names, generate_release, release_differences
+from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = assignment_names(ROOT)
+SOURCE_NOTEBOOKS = gates.notebooks_in(ROOT, ("source",))
+FIXTURES = ROOT / "tests" / "fixtures"
+
+pytestmark = pytest.mark.slow
+
+
+def test_there_are_assignments():
+    assert "00-getting-started" in ASSIGNMENTS
+
+
+def test_notebooks_are_stored_without_outputs():
+    assert gates.stored_outputs(gates.notebooks_in(ROOT)) == []
+
+
+def test_release_is_exactly_what_nbgrader_generates(tmp_path):
+    generated = generate_release(ROOT, tmp_path / "release")
+    assert sorted(p.name for p in generated.iterdir()) == ASSIGNMENTS
+    assert release_differences(ROOT / "release", generated) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_scores_full_marks_and_blank_release_zero(assignment):
+    grades = gates.autograde_trial(ROOT, assignment)
+    assert set(grades["student"]) == {"solution", "blank"}
+    assert gates.trial_problems(grades) == []
+
+
+@pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_source_notebook_runs_top_to_bottom(notebook):
+    assert gates.run_problems(notebook) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_exercise_has_at_least_two_wrong_answers(assignment):
+    answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
+    for notebook_path in (ROOT / "source" / assignment).glob("*.ipynb"):
+        notebook = nbformat.read(notebook_path, as_version=4)
+        answer_cells = [
+            cell.metadata["nbgrader"]["grade_id"]
+            for cell in notebook.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
+        ]
+        for cell in answer_cells:
+            count = sum(a.cell == cell and a.notebook == notebook_path.name for a in answers)
+            assert count >= 2, f"{notebook_path.name} {cell} has {count} wrong-answer fixture(s)"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_wrong_answers_score_below_full(assignment, tmp_path):
+    answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
+    course = copy_course(ROOT, tmp_path / "course")
+    nbgrader(["generate_assignment", assignment, "--force"], course)
+    submissions = wrong_answer_submissions(course / "source" / assignment, answers)
+    grades = autograde(course, assignment, submissions)
+    for student, answer in zip(submissions, answers, strict=True):
+        mine = grades[(grades["student"] == student) & grades["grade_id"].isin(answer.loses)]
+        assert len(mine) == len(answer.loses), f"{student}: tests {answer.loses} not graded"
+        for row in mine.itertuples():
+            assert row.score < row.max_score, (
+                f"wrong answer '{answer.why}' ({answer.cell}) scores full marks on {row.grade_id}"
+            )
+
+
+def test_ruff_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
