@@ -40,23 +40,7 @@ from icp_helpers.charts.drawing import (
 from icp_helpers.charts.mdc_plot import plot_mdc
 from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, style_axes
 
-__all__ = ["plot_qic", "plot_mdc", "CHART_NAMES"]
-
-#: Readable chart names for default titles.
-CHART_NAMES: dict[str, str] = {
-    "run": "Run chart",
-    "i": "I chart (individual values)",
-    "mr": "MR chart (moving ranges)",
-    "xbar": "Xbar chart (subgroup means)",
-    "s": "S chart (subgroup standard deviations)",
-    "t": "T chart (time between events)",
-    "p": "P chart (proportions)",
-    "pp": "P′ chart (Laney proportions)",
-    "c": "C chart (counts)",
-    "u": "U chart (rates)",
-    "up": "U′ chart (Laney rates)",
-    "g": "G chart (opportunities between events)",
-}
+__all__ = ["plot_qic", "plot_mdc"]
 
 
 def _column(points: pd.DataFrame, name: str, default: Any) -> pd.Series:
@@ -303,7 +287,7 @@ def plot_qic(
     _label_lines(ax, points.iloc[bounds[-1][0] :], chart, has_limits, percent)
     add_titles(
         ax,
-        title or getattr(result, "title", None) or CHART_NAMES.get(chart, f"{chart} chart"),
+        title or getattr(result, "title", None) or f"{chart.upper()} chart",
         ylab or getattr(result, "ylab", None) or "Value",
         xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
         bool(getattr(result, "trial_limits", False)) and has_limits,
