@@ -123,10 +123,10 @@ def referral_to_assessment() -> pd.DataFrame:
     spec = DICTIONARIES["referral_to_assessment"]
     rng = np.random.default_rng(spec.seed)
     months = _periods(spec, after=15)
-    quiet_months = _seasonal(months, {8: -0.12, 12: -0.15, 1: 0.05, 3: 0.04})
-    counts = np.clip(rng.poisson(92 * quiet_months), 40, 150)
+    quiet_months = _seasonal(months, {8: -0.1, 12: -0.12})
+    counts = np.round(92 * quiet_months * rng.uniform(0.93, 1.07, size=len(months))).astype(int)
     median_wait = np.where(_after_change(months, spec), 24.0, 43.0)
-    median_wait[months == pd.Timestamp("2023-03-01")] *= 1.3
+    median_wait[months == pd.Timestamp("2023-03-01")] *= 1.4
     rows = []
     for month, count, median in zip(months, counts, median_wait, strict=True):
         days = rng.integers(0, month.days_in_month, size=count)
@@ -192,7 +192,7 @@ def falls() -> pd.DataFrame:
             "occupied_bed_days": bed_days,
         }
     )
-    _set_month(frame, "occupied_bed_days", "2023-01-01", 431)
+    _set_month(frame, "occupied_bed_days", "2023-01-01", 405)
     _set_month(frame, "falls", "2023-01-01", 15)
     return _with_rate(frame, "falls", "occupied_bed_days", "rate_per_1000_obd", 1000)
 
