@@ -22,7 +22,11 @@ def _course_root(value: str) -> Path:
 def _build(args: argparse.Namespace) -> int:
     from icp_helpers.course.cli_commands import build
 
-    built = build(args.root)
+    try:
+        built = build(args.root, args.assignments or None)
+    except ValueError as error:
+        print(f"icp build: {error}", file=sys.stderr)
+        return 2
     print(f"Regenerated release/ from source/ for {len(built)} assignment(s): {', '.join(built)}")
     return 0
 
@@ -49,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
             "--root", type=_course_root, default=".", help="the course folder (default: here)"
         )
         command.set_defaults(handler=handler)
+        if name == "build":
+            command.add_argument(
+                "assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all)"
+            )
     return parser
 
 

@@ -10,19 +10,31 @@ from icp_helpers.course import gates
 from icp_helpers.course.release import assignment_names, generate_release, release_differences
 
 
-def build(root: Path) -> list[str]:
-    """Regenerate ``release/`` from ``source/`` with nbgrader; return the assignments built."""
+def build(root: Path, assignments: list[str] | None = None) -> list[str]:
+    """Regenerate ``release/`` (all of it, or the named assignments) from ``source/``.
+
+    Each assignment's folder is replaced only once nbgrader has generated it in full,
+    so a failure leaves the previous release in place. Returns the assignments built.
+    """
     with tempfile.TemporaryDirectory(prefix="icp-build-") as tmp:
-        fresh = generate_release(root, Path(tmp) / "release")
-        target = root / "release"
-        staging = root / ".release-new"
-        if staging.exists():
-            shutil.rmtree(staging)
-        shutil.copytree(fresh, staging)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    return assignment_names(root)
+        fresh = generate_release(root, Path(tmp) / "release", assignments)
+        built = sorted(folder.name for folder in fresh.iterdir())
+        if assignments is None:
+            for stale in (root / "release").glob("*"):
+                if stale.name in built:
+                    continue
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+                else:
+                    stale.unlink()
+        for name in built:
+            target = root / "release" / name
+            staging = root / "release" / f".{name}.new"
+            shutil.copytree(fresh / name, staging)
+            if target.exists():
+                shutil.rmtree(target)
+            staging.rename(target)
+    return built
 
 
 def check(root: Path, say=print) -> int:

@@ -27,15 +27,23 @@ def assignment_names(root: Path) -> list[str]:
     )
 
 
-def generate_release(root: Path, destination: Path) -> Path:
-    """Generate every assignment's learner version from ``root``'s source into ``destination``.
+def generate_release(root: Path, destination: Path, assignments: list[str] | None = None) -> Path:
+    """Generate learner versions from ``root``'s source into ``destination``.
 
-    Works in a temporary course copy, so the course's own gradebook is untouched.
-    Returns ``destination``, which afterwards holds one folder per assignment.
+    All assignments by default, or just those named. Works in a temporary course copy,
+    so the course's own gradebook is untouched. Returns ``destination``, which
+    afterwards holds one folder per assignment.
     """
+    known = assignment_names(root)
+    unknown = sorted(set(assignments or []) - set(known))
+    if unknown:
+        raise ValueError(
+            f"no assignment {', '.join(unknown)} in {root / 'source'}; "
+            f"the assignments are: {', '.join(known)}."
+        )
     with tempfile.TemporaryDirectory(prefix="icp-release-") as tmp:
         course = copy_course(root, Path(tmp) / "course")
-        for assignment in assignment_names(root):
+        for assignment in assignments or known:
             nbgrader(["generate_assignment", assignment, "--force"], course)
         if destination.exists():
             shutil.rmtree(destination)
