@@ -368,3 +368,56 @@ def test_a_validated_diagram_never_has_orphans_or_misplaced_ideas(d):
     assert connected_to_aim_by_correct_kinds(d)
     for idea in d.change_ideas:
         assert d.parents(idea) and all(d.kind(p) == SECONDARY for p in d.parents(idea))
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+
+def test_drawing_has_a_box_and_a_text_for_every_box_and_saves_to_png(tmp_path):
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    from icp_helpers.diagrams.driver_plot import COLUMN_TITLES, draw_driver_diagram
+
+    d = DriverDiagram.load(BRICK_LANE)
+    ax = draw_driver_diagram(d)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 34
+    texts = [t.get_text() for t in ax.texts]
+    for heading in COLUMN_TITLES:
+        assert heading in texts
+    flat = " ".join(t.replace("\n", " ") for t in texts)
+    for name in d.primary_drivers + d.secondary_drivers + d.change_ideas:
+        assert name in flat
+    assert "Measure: Community meetings held as planned" in flat
+    assert ax.get_title() == "Driver diagram"
+    # one connector per link, plus one from the aim to each primary driver
+    assert len(ax.lines) == len(d.links) + len(d.primary_drivers)
+    width, height = ax.figure.get_size_inches()
+    assert height > width, "a 34-box diagram grows taller than it is wide"
+    ax.figure.savefig(tmp_path / "driver.png", dpi=60)
+    assert (tmp_path / "driver.png").stat().st_size > 10_000
+    plt.close(ax.figure)
+
+
+def test_rows_never_overlap_within_a_column():
+    from icp_helpers.diagrams.driver_plot import driver_layout
+
+    layout = driver_layout(DriverDiagram.load(BRICK_LANE))
+    for column in range(4):
+        rows = sorted(row for col, row in layout.values() if col == column)
+        assert all(b - a >= 1 for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_draft_drawing_dashes_links_that_break_the_rules():
+    import matplotlib.pyplot as plt
+
+    from icp_helpers.diagrams.driver_plot import draw_driver_diagram
+
+    fig, ax = plt.subplots()
+    returned = draw_driver_diagram(DriverDiagram.load(BOW_DRAFT, check=False), ax=ax, title="Draft")
+    assert returned is ax
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    assert ax.get_title() == "Draft"
+    plt.close(fig)
