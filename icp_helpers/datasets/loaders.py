@@ -370,9 +370,17 @@ def _impossible_counts(numbers: dict[str, pd.Series], denominator: str | None) -
 
 def _rows(cells: pd.Series, show: bool = False) -> str:
     """'row 4' or 'rows 4, 9 and 12', with each cell's content when ``show`` is true."""
-    shown = [f"{row} ({cell!r})" if show else str(row) for row, cell in cells.items()]
+    shown = [f"{row} ({_shown(cell)})" if show else str(row) for row, cell in cells.items()]
     more = len(shown) - _LISTED
     shown = shown[:_LISTED] + ([f"{more} more"] if more > 0 else [])
     if len(shown) == 1:
         return f"row {shown[0]}"
     return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _shown(cell: object) -> str:
+    """A cell as a learner would recognise it: text in quotes, numbers as written."""
+    if isinstance(cell, (int, float, np.number)) and not isinstance(cell, bool):
+        number = float(cell)
+        return str(int(number)) if number.is_integer() else str(number)
+    return repr(str(cell))
