@@ -189,19 +189,20 @@ def _draw_icons(ax: Axes, result: Any, points: pd.DataFrame) -> None:
     """Variation and assurance icons above the top-right corner, a fixed size in points."""
     variation = getattr(result, "variation_icon", None)
     assurance = getattr(result, "assurance_icon", None)
+    last = points.dropna(subset=["y", "mean"]).iloc[-1:]
+    high = bool(len(last) and last["y"].iloc[0] > last["mean"].iloc[0])
+    wanted = [
+        ("variation_icon", lambda icon: draw_variation_icon(icon, variation, high=high), variation),
+        ("assurance_icon", lambda icon: draw_assurance_icon(icon, assurance), assurance),
+    ]
+    wanted = [(gid, draw) for gid, draw, value in wanted if value]
     size, lift = 40.0, 24.0
-    lefts = [-size, -2.6 * size]
     to_display = _from_top_right(ax)
-    if variation:
-        last = points.dropna(subset=["y", "mean"]).iloc[-1:]
-        high = bool(len(last) and last["y"].iloc[0] > last["mean"].iloc[0])
-        icon = ax.inset_axes([lefts.pop(0), lift, size, size], transform=to_display, zorder=6)
-        icon.set_gid("variation_icon")
-        draw_variation_icon(icon, variation, high=high)
-    if assurance:
-        icon = ax.inset_axes([lefts.pop(0), lift, size, size], transform=to_display, zorder=6)
-        icon.set_gid("assurance_icon")
-        draw_assurance_icon(icon, assurance)
+    for slot, (gid, draw) in enumerate(reversed(wanted)):  # variation left, assurance right
+        icon = ax.inset_axes([-size - slot * 1.6 * size, lift, size, size], transform=to_display)
+        icon.set_zorder(6)
+        icon.set_gid(gid)
+        draw(icon)
 
 
 def plot_mdc(
@@ -217,7 +218,7 @@ def plot_mdc(
 ) -> Axes:
     """Draw a Making Data Count chart from an ``MdcResult``; returns the Axes.
 
-    >>> from icp_helpers.charts import mdc
+    >>> from icp_helpers.charts.mdc import mdc
     >>> res = mdc([5, 6, 5, 7, 6, 5, 6, 7, 9, 9, 10, 9, 10, 11], improvement="increase", target=4)
     >>> ax = plot_mdc(res)
     >>> sorted(a.get_gid() for a in ax.child_axes)
@@ -227,14 +228,55 @@ def plot_mdc(
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
-    y = points["y"].to_numpy(dtype=float)
     bounds = _segments(points)
-    for lo, hi in bounds:
-        seg = slice(lo, hi)
-        ax.plot(xs[seg], y[seg], color=COLOURS["data"], lw=1.2, zorder=3, gid="data")
+    _draw_periods(ax, xs, points, bounds)
+    handles = [
+        Line2D([], [], color=COLOURS["centre"], lw=1.6, label="Mean"),
+        Line2D([], [], color=COLOURS["limit"], ls=LINESTYLES["mdc_limit"], label="Process limits"),
+    ]
+    handles += _draw_point_types(ax, xs, points)
+    target = _target_values(result, points)
+    if np.isfinite(target).any():
         ax.plot(
-            xs[seg],
-            points["mean"].to_numpy(dtype=float)[seg],
+            xs,
+            target,
+            color=COLOURS["target"],
+            ls=LINESTYLES["target"],
+            lw=1.6,
+            zorder=2,
+            gid="target",
+        )
+        handles.append(
+            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], label="Target")
+        )
+    set_x_axis(ax, kind, xs, tick_labels)
+    last = points.iloc[bounds[-1][0] :].assign(target=target[bounds[-1][0] :])
+    label_right_edge(ax, _edge_labels(last))
+    add_titles(
+        ax,
+        title or getattr(result, "title", None) or "Making Data Count chart (XmR)",
+        ylab or getattr(result, "ylab", None) or "Value",
+        xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
+        bool(getattr(result, "trial_limits", False)),
+        trial_inside=True,
+    )
+    if icons:
+        _draw_icons(ax, result, points)
+    if legend:
+        add_legend(ax, handles, created)
+    return ax
+
+
+def _draw_periods(
+    ax: Axes, xs: np.ndarray, points: pd.DataFrame, bounds: list[tuple[int, int]]
+) -> None:
+    """Data line, mean and process limits for each period, with a line between periods."""
+    y = points["y"].to_numpy(dtype=float)
+    for lo, hi in bounds:
+        ax.plot(xs[lo:hi], y[lo:hi], color=COLOURS["data"], lw=1.2, zorder=3, gid="data")
+        ax.plot(
+            xs[lo:hi],
+            points["mean"].to_numpy(dtype=float)[lo:hi],
             color=COLOURS["centre"],
             lw=1.6,
             zorder=2,
@@ -242,8 +284,8 @@ def plot_mdc(
         )
         for col in ("upl", "lpl"):
             ax.plot(
-                xs[seg],
-                points[col].to_numpy(dtype=float)[seg],
+                xs[lo:hi],
+                points[col].to_numpy(dtype=float)[lo:hi],
                 color=COLOURS["limit"],
                 ls=LINESTYLES["mdc_limit"],
                 lw=1.2,
@@ -259,75 +301,45 @@ def plot_mdc(
             zorder=1,
             gid="part",
         )
+
+
+def _draw_point_types(ax: Axes, xs: np.ndarray, points: pd.DataFrame) -> list[Line2D]:
+    """Each point type in its own colour and shape; legend handles for the types present."""
+    y = points["y"].to_numpy(dtype=float)
     types = points["point_type"].fillna("common_cause").astype(str).to_numpy()
-    handles = [
-        Line2D([], [], color=COLOURS["centre"], lw=1.6, label="Mean"),
-        Line2D([], [], color=COLOURS["limit"], ls=LINESTYLES["mdc_limit"], label="Process limits"),
-    ]
     size = 6.0 if len(points) <= 60 else 4.0
-    for kind_name in MDC_LABELS:
-        mask = types == kind_name
+    handles = []
+    for name, label in MDC_LABELS.items():
+        mask = types == name
         if not mask.any():
             continue
-        common = kind_name == "common_cause"
+        common = name == "common_cause"
+        style = {"marker": MARKERS[name], "color": COLOURS[name], "ls": "none"}
         ax.plot(
             xs[mask],
             y[mask],
-            ls="none",
-            marker=MARKERS[kind_name],
             ms=size if common else size + 2.5,
-            color=COLOURS[kind_name],
+            zorder=5,
+            gid=name,
             mec="none" if common else "black",
             mew=0.5,
-            zorder=5,
-            gid=kind_name,
+            **style,
         )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker=MARKERS[kind_name],
-                ms=size + 1,
-                color=COLOURS[kind_name],
-                label=MDC_LABELS[kind_name],
-            )
-        )
-    target = _target_values(result, points)
-    edge = []
-    last = points.iloc[bounds[-1][0] :]
-    for name, col in (("Mean", "mean"), ("UPL", "upl"), ("LPL", "lpl")):
-        vals = last[col].dropna()
-        if len(vals):
-            colour = COLOURS["centre" if col == "mean" else "limit"]
-            edge.append((f"{name} {format_value(float(vals.iloc[-1]))}", vals.iloc[-1], colour))
-    if np.isfinite(target).any():
-        ax.plot(
-            xs,
-            target,
-            color=COLOURS["target"],
-            ls=LINESTYLES["target"],
-            lw=1.6,
-            zorder=2,
-            gid="target",
-        )
-        handles.append(
-            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], label="Target")
-        )
-        t_last = float(target[np.isfinite(target)][-1])
-        edge.append((f"Target {format_value(t_last)}", t_last, COLOURS["target"]))
-    set_x_axis(ax, kind, xs, tick_labels)
-    label_right_edge(ax, [(text, float(v), colour) for text, v, colour in edge])
-    add_titles(
-        ax,
-        title or getattr(result, "title", None) or "Making Data Count chart (XmR)",
-        ylab or getattr(result, "ylab", None) or "Value",
-        xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
-        bool(getattr(result, "trial_limits", False)),
-        trial_inside=True,
-    )
-    if icons:
-        _draw_icons(ax, result, points)
-    if legend:
-        add_legend(ax, handles, created)
-    return ax
+        handles.append(Line2D([], [], ms=size + 1, label=label, **style))
+    return handles
+
+
+def _edge_labels(last: pd.DataFrame) -> list[tuple[str, float, str]]:
+    """(text, value, colour) labels for the last period's mean, limits and target."""
+    labels = []
+    for name, col, role in (
+        ("Mean", "mean", "centre"),
+        ("UPL", "upl", "limit"),
+        ("LPL", "lpl", "limit"),
+        ("Target", "target", "target"),
+    ):
+        values = last[col].dropna()
+        if len(values):
+            value = float(values.iloc[-1])
+            labels.append((f"{name} {format_value(value)}", value, COLOURS[role]))
+    return labels
