@@ -1,14 +1,16 @@
 """Run charts, Shewhart control charts and Making Data Count charts for QI coaches.
 
-``qic`` computes run and control charts as the reference package qicharts2 does; every
-result carries its numbers as DataFrames and draws itself with ``.plot()``.
+``qic`` computes run and control charts as the reference package qicharts2 does, ``mdc`` the
+NHS England Making Data Count XmR chart as NHSRplotthedots does; every result carries its
+numbers as DataFrames and draws itself with ``.plot()``.
 
 >>> from icp_helpers.charts import qic
 >>> qic([3, 5, 4, 6, 5], chart="i").summary.loc[0, "cl"]
 np.float64(4.6)
 """
 
+from icp_helpers.charts.mdc import mdc
 from icp_helpers.charts.qic import qic
 from icp_helpers.charts.result import MdcResult, QicResult
 
-__all__ = ["MdcResult", "QicResult", "qic"]
+__all__ = ["MdcResult", "QicResult", "mdc", "qic"]
