@@ -1,5 +1,8 @@
 """Data dictionaries for the course data sets: what each column means, its unit and the story.
 
+The entries live in ``data/dictionaries.yaml`` (plain text a course author can edit); this module
+reads and checks them once, on import, into frozen :class:`DataDictionary` objects.
+
 Every data set in :mod:`icp_helpers.datasets` is synthetic: generated from a fixed seed so that
 every learner sees the same numbers. The dictionary records the seed, the setting, the kind of
 measure (outcome, process or balancing), the chart the course suggests for it, the direction that
@@ -16,12 +19,24 @@ to find the change on a chart and then check the answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from importlib import resources
+from typing import Any, Literal, get_args
 
 import pandas as pd
+import yaml
 
 MeasureType = Literal["outcome", "process", "balancing"]
 Direction = Literal["lower", "higher"]
+DTYPES = ("datetime64[ns]", "int64", "float64", "str")
+_TEXT_FIELDS = (
+    "title",
+    "description",
+    "suggested_chart",
+    "frequency",
+    "date_column",
+    "value_column",
+    "change_description",
+)
 
 
 @dataclass(frozen=True)
@@ -123,407 +138,88 @@ class DataDictionary:
         return "\n".join(lines)
 
 
-def _month(name: str, what: str = "First day of the month the row covers") -> Column:
-    return Column(name, what, "date (month start)", "datetime64[ns]")
+def parse_entry(name: str, fields: dict[str, Any]) -> DataDictionary:
+    """Build and check one dictionary entry from its YAML mapping; errors name the field.
 
-
-_OBD = Column(
-    "occupied_bed_days",
-    "Occupied bed days in the month (beds occupied at midnight, summed over the days)",
-    "occupied bed days",
-    "int64",
-)
-
-_ACUTE_WARD = (
-    "A 21-bed adult acute mental health inpatient ward, April 2022 to May 2025. "
-    "Counts come from the incident reporting system; bed days from the patient administration "
-    "system."
-)
-_SAFEWARDS = (
-    "Safewards introduced on the ward: 'calm down methods', 'soft words' and 'mutual help "
-    "meetings', after a team-wide training day in January 2024."
-)
-_AUG_2023 = (
-    "One patient, very unwell on a long admission, was involved in many incidents while the ward "
-    "ran below its usual occupancy; the team asked whether this month belongs in the baseline."
-)
-_OLDER_ADULT_WARD = "An 18-bed older-adult (functional and organic) inpatient ward"
-
-DICTIONARIES: dict[str, DataDictionary] = {
-    d.name: d
-    for d in (
-        DataDictionary(
-            name="violence",
-            title="Physical violence on an adult acute ward",
-            description=_ACUTE_WARD + " Incidents of physical violence against staff or patients.",
-            measure_type="outcome",
-            suggested_chart="u chart (rate per 1,000 occupied bed days); run chart to start",
-            improvement_direction="lower",
-            frequency="monthly",
-            date_column="month",
-            value_column="incidents",
-            denominator_column="occupied_bed_days",
-            multiplier=1000,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-02-01"),
-            change_description=_SAFEWARDS,
-            baseline_points=22,
-            seed=20240201,
-            columns=(
-                _month("month"),
-                Column(
-                    "incidents",
-                    "Incidents of physical violence reported in the month",
-                    "incidents",
-                    "int64",
-                ),
-                _OBD,
-                Column(
-                    "rate_per_1000_obd",
-                    "incidents / occupied_bed_days × 1,000",
-                    "incidents per 1,000 occupied bed days",
-                    "float64",
-                ),
-            ),
-            notable_points=(("2023-08-01", _AUG_2023),),
-        ),
-        DataDictionary(
-            name="restraint",
-            title="Restraint on an adult acute ward (balancing measure for the violence work)",
-            description=_ACUTE_WARD
-            + " Episodes of physical restraint. Same ward and months as 'violence'; watched "
-            "to check that less violence is not bought with more restraint.",
-            measure_type="balancing",
-            suggested_chart="u chart (rate per 1,000 occupied bed days)",
-            improvement_direction="lower",
-            frequency="monthly",
-            date_column="month",
-            value_column="restraints",
-            denominator_column="occupied_bed_days",
-            multiplier=1000,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-02-01"),
-            change_description=_SAFEWARDS,
-            baseline_points=22,
-            seed=20240201,
-            columns=(
-                _month("month"),
-                Column(
-                    "restraints",
-                    "Episodes of physical restraint in the month",
-                    "restraints",
-                    "int64",
-                ),
-                _OBD,
-                Column(
-                    "rate_per_1000_obd",
-                    "restraints / occupied_bed_days × 1,000",
-                    "restraints per 1,000 occupied bed days",
-                    "float64",
-                ),
-            ),
-            notable_points=(("2023-08-01", _AUG_2023),),
-        ),
-        DataDictionary(
-            name="days_between_incidents",
-            title="Days between incidents of aggression on an older-adult ward",
-            description=_OLDER_ADULT_WARD
-            + ", May 2022 to March 2023. One row per incident of physical aggression towards "
-            "staff, with the days since the previous one (rare events: a longer gap is better).",
-            measure_type="outcome",
-            suggested_chart="t chart (time between events); g chart if counted in days",
-            improvement_direction="higher",
-            frequency="per incident",
-            date_column="incident_date",
-            value_column="days_since_previous",
-            denominator_column=None,
-            multiplier=1,
-            start=pd.Timestamp("2022-05-16"),
-            change_date=pd.Timestamp("2022-10-03"),
-            change_description=(
-                "Life-story work ('This is me' profiles) for every patient and a daily programme "
-                "of meaningful activity, started on Monday 3 October 2022."
-            ),
-            baseline_points=25,
-            seed=20221003,
-            columns=(
-                Column(
-                    "incident_number",
-                    "Incidents numbered in date order",
-                    "count",
-                    "int64",
-                ),
-                Column(
-                    "incident_date",
-                    "Date of the incident",
-                    "date",
-                    "datetime64[ns]",
-                ),
-                Column(
-                    "days_since_previous",
-                    "Whole days since the previous incident (the first row counts from an "
-                    "incident before the data start)",
-                    "days",
-                    "int64",
-                ),
-            ),
-        ),
-        DataDictionary(
-            name="referral_to_assessment",
-            title="Waits from referral to first assessment, one row per patient",
-            description=(
-                "A community mental health team for adults of working age, referrals from April "
-                "2022 to March 2025. One row per referral that reached a first assessment; "
-                "patient identifiers are made up."
-            ),
-            measure_type="outcome",
-            suggested_chart=(
-                "run chart of the monthly median wait, or xbar and s charts with referral "
-                "months as subgroups"
-            ),
-            improvement_direction="lower",
-            frequency="per patient (referral dates)",
-            date_column="referral_date",
-            value_column="wait_days",
-            denominator_column=None,
-            multiplier=1,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-01-01"),
-            change_description=(
-                "A daily triage huddle and protected assessment slots booked at the point of "
-                "referral, from January 2024."
-            ),
-            baseline_points=21,
-            seed=20240101,
-            columns=(
-                Column("patient_id", "Made-up patient identifier", "text", "str"),
-                Column("referral_date", "Date the referral was received", "date", "datetime64[ns]"),
-                Column(
-                    "assessment_date",
-                    "Date of the first assessment",
-                    "date",
-                    "datetime64[ns]",
-                ),
-                Column(
-                    "wait_days",
-                    "assessment_date − referral_date",
-                    "days",
-                    "int64",
-                ),
-            ),
-            notable_points=(
-                (
-                    "2023-03-01",
-                    "Two of the team's assessors were on long-term sick leave; waits for "
-                    "referrals made this month were unusually long.",
-                ),
-            ),
-        ),
-        DataDictionary(
-            name="referral_to_assessment_monthly",
-            title="Referral to assessment, monthly summary",
-            description=(
-                "The 'referral_to_assessment' data summarised by the month of referral: how many "
-                "referrals, the median wait, and how many were seen within 28 days."
-            ),
-            measure_type="outcome",
-            suggested_chart="p chart of the share seen within 28 days; run chart of the median",
-            improvement_direction="higher",
-            frequency="monthly",
-            date_column="month",
-            value_column="seen_within_28_days",
-            denominator_column="referrals",
-            multiplier=100,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-01-01"),
-            change_description=(
-                "A daily triage huddle and protected assessment slots booked at the point of "
-                "referral, from January 2024."
-            ),
-            baseline_points=21,
-            seed=20240101,
-            columns=(
-                _month("month", "First day of the month the referrals were received"),
-                Column("referrals", "Referrals received in the month", "referrals", "int64"),
-                Column(
-                    "median_wait_days",
-                    "Median wait from referral to first assessment",
-                    "days",
-                    "float64",
-                ),
-                Column(
-                    "seen_within_28_days",
-                    "Referrals assessed within 28 days",
-                    "referrals",
-                    "int64",
-                ),
-                Column(
-                    "pct_seen_within_28_days",
-                    "seen_within_28_days / referrals × 100",
-                    "% of referrals",
-                    "float64",
-                ),
-            ),
-            notable_points=(
-                (
-                    "2023-03-01",
-                    "Two of the team's assessors were on long-term sick leave.",
-                ),
-            ),
-        ),
-        DataDictionary(
-            name="did_not_attend",
-            title="Did-not-attend rate in a community mental health outpatient clinic",
-            description=(
-                "Outpatient appointments and did-not-attends (DNAs) for a community mental "
-                "health team, April 2022 to March 2025. Fewer appointments are booked in August "
-                "and December."
-            ),
-            measure_type="process",
-            suggested_chart="p chart (% of appointments)",
-            improvement_direction="lower",
-            frequency="monthly",
-            date_column="month",
-            value_column="dnas",
-            denominator_column="appointments",
-            multiplier=100,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-04-01"),
-            change_description=(
-                "Text message reminders three days and one day before each appointment, with a "
-                "reply option to cancel or rebook, from April 2024."
-            ),
-            baseline_points=24,
-            seed=20240401,
-            columns=(
-                _month("month"),
-                Column(
-                    "appointments",
-                    "Appointments booked to take place in the month",
-                    "appointments",
-                    "int64",
-                ),
-                Column(
-                    "dnas",
-                    "Appointments the patient did not attend without notice",
-                    "appointments",
-                    "int64",
-                ),
-                Column("dna_pct", "dnas / appointments × 100", "% of appointments", "float64"),
-            ),
-            notable_points=(
-                (
-                    "2022-12-01",
-                    "Snow and ice for much of the middle of the month; many patients could not "
-                    "travel.",
-                ),
-            ),
-        ),
-        DataDictionary(
-            name="falls",
-            title="Falls on an older-adult ward",
-            description=_OLDER_ADULT_WARD
-            + ", April 2022 to August 2025. Falls of inpatients, from the incident reporting "
-            "system; bed days from the patient administration system.",
-            measure_type="outcome",
-            suggested_chart="u chart",
-            improvement_direction="lower",
-            frequency="monthly",
-            date_column="month",
-            value_column="falls",
-            denominator_column="occupied_bed_days",
-            multiplier=1000,
-            start=pd.Timestamp("2022-04-01"),
-            change_date=pd.Timestamp("2024-06-01"),
-            change_description=(
-                "A falls-prevention bundle from June 2024: lying and standing blood pressure on "
-                "admission, a medication review for falls risk, call bells within reach, and a "
-                "post-fall huddle after every fall."
-            ),
-            baseline_points=26,
-            seed=20240603,
-            columns=(
-                _month("month"),
-                Column("falls", "Inpatient falls in the month", "falls", "int64"),
-                _OBD,
-                Column(
-                    "rate_per_1000_obd",
-                    "falls / occupied_bed_days × 1,000",
-                    "falls per 1,000 occupied bed days",
-                    "float64",
-                ),
-            ),
-            notable_points=(
-                (
-                    "2023-01-01",
-                    "A norovirus outbreak closed the ward to admissions; several dehydrated, "
-                    "delirious patients fell more than once.",
-                ),
-            ),
-        ),
-        DataDictionary(
-            name="physical_health_checks",
-            title="Physical health checks for people with serious mental illness",
-            description=(
-                "People on a locality's serious mental illness (SMI) register who had a "
-                "comprehensive physical health check in the 12 months to the end of the quarter, "
-                "reported quarterly from April 2017 to September 2024."
-            ),
-            measure_type="process",
-            suggested_chart="p chart; Laney p′ chart as the register runs into thousands",
-            improvement_direction="higher",
-            frequency="quarterly",
-            date_column="quarter",
-            value_column="checks_done",
-            denominator_column="register_size",
-            multiplier=100,
-            start=pd.Timestamp("2017-04-01"),
-            change_date=pd.Timestamp("2022-04-01"),
-            change_description=(
-                "Health-check clinics run by a dedicated physical health nurse in the "
-                "community mental health teams, sharing one template with GP practices, from "
-                "April 2022."
-            ),
-            baseline_points=20,
-            seed=20220401,
-            columns=(
-                Column(
-                    "quarter",
-                    "First day of the quarter (April, July, October, January)",
-                    "date (quarter start)",
-                    "datetime64[ns]",
-                ),
-                Column(
-                    "register_size",
-                    "People on the SMI register at the end of the quarter",
-                    "people",
-                    "int64",
-                ),
-                Column(
-                    "checks_done",
-                    "People on the register with a full check in the last 12 months",
-                    "people",
-                    "int64",
-                ),
-                Column(
-                    "pct_checked",
-                    "checks_done / register_size × 100",
-                    "% of register",
-                    "float64",
-                ),
-            ),
-            notable_points=(
-                (
-                    "2019-10-01",
-                    "A move to a new electronic patient record: checks recorded in the old system "
-                    "were missing from this quarter's extract (a data problem, not a real fall).",
-                ),
-                (
-                    "2020-04-01",
-                    "COVID-19: face-to-face clinics stopped in the first lockdown and the share "
-                    "checked fell for a year.",
-                ),
-            ),
+    >>> entry = parse_entry("demo", {
+    ...     "title": "Demo", "description": "A demo.", "measure_type": "process",
+    ...     "suggested_chart": "run chart", "improvement_direction": "higher",
+    ...     "frequency": "monthly", "date_column": "month", "value_column": "count",
+    ...     "denominator_column": None, "multiplier": 1, "start": "2022-04-01",
+    ...     "change_date": "2024-04-01", "change_description": "Something changed.",
+    ...     "baseline_points": 24, "seed": 1, "notable_points": [],
+    ...     "columns": [{"name": "month", "unit": "date", "dtype": "datetime64[ns]",
+    ...                  "description": "Month start"},
+    ...                 {"name": "count", "unit": "people", "dtype": "int64",
+    ...                  "description": "People seen"}]})
+    >>> entry.change_date.year, entry.column("count").unit
+    (2024, 'people')
+    >>> parse_entry("demo", {"title": "Demo"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Data dictionary 'demo' lacks the field(s) ...
+    """
+    required = set(_TEXT_FIELDS) | {
+        "measure_type",
+        "improvement_direction",
+        "denominator_column",
+        "multiplier",
+        "start",
+        "change_date",
+        "baseline_points",
+        "seed",
+        "columns",
+    }
+    missing = sorted(required - set(fields))
+    if missing:
+        raise ValueError(f"Data dictionary {name!r} lacks the field(s) {missing}; add them.")
+    for field, allowed in (
+        ("measure_type", get_args(MeasureType)),
+        ("improvement_direction", get_args(Direction)),
+    ):
+        if fields[field] not in allowed:
+            raise ValueError(f"{name}.{field} is {fields[field]!r}; use one of {allowed}.")
+    for field in _TEXT_FIELDS:
+        if not isinstance(fields[field], str) or not fields[field].strip():
+            raise ValueError(f"{name}.{field} must be non-empty text.")
+    columns = tuple(_parse_column(name, column) for column in fields["columns"])
+    names = [column.name for column in columns]
+    for field in ("date_column", "value_column", "denominator_column"):
+        if fields[field] is not None and fields[field] not in names:
+            raise ValueError(f"{name}.{field} {fields[field]!r} is not one of its columns {names}.")
+    return DataDictionary(
+        name=name,
+        **{field: fields[field] for field in _TEXT_FIELDS},
+        measure_type=fields["measure_type"],
+        improvement_direction=fields["improvement_direction"],
+        denominator_column=fields["denominator_column"],
+        multiplier=int(fields["multiplier"]),
+        start=pd.Timestamp(fields["start"]),
+        change_date=pd.Timestamp(fields["change_date"]),
+        baseline_points=int(fields["baseline_points"]),
+        seed=int(fields["seed"]),
+        columns=columns,
+        notable_points=tuple(
+            (str(point["date"]), str(point["story"])) for point in fields.get("notable_points", [])
         ),
     )
-}
+
+
+def _parse_column(name: str, fields: dict[str, Any]) -> Column:
+    try:
+        column = Column(fields["name"], fields["description"], fields["unit"], fields["dtype"])
+    except (KeyError, TypeError) as error:
+        raise ValueError(
+            f"Each column of {name!r} needs name, description, unit and dtype; got {fields!r}."
+        ) from error
+    if column.dtype not in DTYPES:
+        raise ValueError(f"{name}.{column.name} has dtype {column.dtype!r}; use one of {DTYPES}.")
+    return column
+
+
+def _read_dictionaries() -> dict[str, DataDictionary]:
+    text = resources.files(__package__).joinpath("data", "dictionaries.yaml").read_text("utf-8")
+    return {name: parse_entry(name, fields) for name, fields in yaml.safe_load(text).items()}
+
+
+DICTIONARIES: dict[str, DataDictionary] = _read_dictionaries()

@@ -31,7 +31,12 @@ DATA_FOLDER = Path(__file__).parent / "data"
 def _periods(spec: DataDictionary, after: int, months_per_period: int = 1) -> pd.DatetimeIndex:
     freq = "MS" if months_per_period == 1 else f"{months_per_period}MS"
     dates = pd.date_range(spec.start, periods=spec.baseline_points + after, freq=freq)
-    assert dates[spec.baseline_points] == spec.change_date, "change date must start a period"
+    if dates[spec.baseline_points] != spec.change_date:
+        raise ValueError(
+            f"{spec.name}: change_date {spec.change_date.date()} must be the start of period "
+            f"{spec.baseline_points + 1}, {dates[spec.baseline_points].date()}; fix "
+            "dictionaries.yaml so the two agree."
+        )
     return dates.astype("datetime64[ns]")
 
 
@@ -44,7 +49,9 @@ def _seasonal(dates: pd.DatetimeIndex, by_month: dict[int, float]) -> np.ndarray
     return np.array([1.0 + by_month.get(day.month, 0.0) for day in dates])
 
 
-def _bed_days(rng: np.random.Generator, dates: pd.DatetimeIndex, beds: int, low: float):
+def _bed_days(
+    rng: np.random.Generator, dates: pd.DatetimeIndex, beds: int, low: float
+) -> np.ndarray:
     """Occupied bed days: beds × days in the month × an occupancy drawn between ``low`` and 1."""
     occupancy = rng.uniform(low, 1.0, size=len(dates))
     return np.round(beds * np.asarray(dates.days_in_month) * occupancy).astype("int64")
@@ -81,24 +88,26 @@ def _acute_ward() -> pd.DataFrame:
     return frame
 
 
-def _with_rate(frame: pd.DataFrame, count: str, denominator: str, name: str, per: int):
+def _with_rate(
+    frame: pd.DataFrame, count: str, denominator: str, name: str, per: int
+) -> pd.DataFrame:
     frame[name] = frame[count] / frame[denominator] * per
     return frame
 
 
-def violence() -> pd.DataFrame:
+def _violence() -> pd.DataFrame:
     """Monthly physical violence on the acute ward, with the rate per 1,000 occupied bed days."""
     frame = _acute_ward()[["month", "incidents", "occupied_bed_days"]]
     return _with_rate(frame, "incidents", "occupied_bed_days", "rate_per_1000_obd", 1000)
 
 
-def restraint() -> pd.DataFrame:
-    """Monthly restraint on the same ward and months as :func:`violence`."""
+def _restraint() -> pd.DataFrame:
+    """Monthly restraint on the same ward and months as the violence data."""
     frame = _acute_ward()[["month", "restraints", "occupied_bed_days"]]
     return _with_rate(frame, "restraints", "occupied_bed_days", "rate_per_1000_obd", 1000)
 
 
-def days_between_incidents() -> pd.DataFrame:
+def _days_between_incidents() -> pd.DataFrame:
     """One row per incident on the older-adult ward with the whole days since the previous one."""
     spec = DICTIONARIES["days_between_incidents"]
     rng = np.random.default_rng(spec.seed)
@@ -118,7 +127,7 @@ def days_between_incidents() -> pd.DataFrame:
     )
 
 
-def referral_to_assessment() -> pd.DataFrame:
+def _referral_to_assessment() -> pd.DataFrame:
     """One row per referral to the community team with its wait for a first assessment."""
     spec = DICTIONARIES["referral_to_assessment"]
     rng = np.random.default_rng(spec.seed)
@@ -139,9 +148,9 @@ def referral_to_assessment() -> pd.DataFrame:
     return frame.astype(spec.dtypes)
 
 
-def referral_to_assessment_monthly() -> pd.DataFrame:
+def _referral_to_assessment_monthly() -> pd.DataFrame:
     """The per-patient referrals summarised by month of referral (median wait, % within 28 days)."""
-    patients = referral_to_assessment()
+    patients = _referral_to_assessment()
     month = patients["referral_date"].dt.to_period("M").dt.start_time.rename("month")
     grouped = patients.assign(within=patients["wait_days"] <= 28).groupby(month)
     frame = pd.DataFrame(
@@ -155,7 +164,7 @@ def referral_to_assessment_monthly() -> pd.DataFrame:
     return _with_rate(frame, "seen_within_28_days", "referrals", "pct_seen_within_28_days", 100)
 
 
-def did_not_attend() -> pd.DataFrame:
+def _did_not_attend() -> pd.DataFrame:
     """Monthly outpatient appointments and did-not-attends for a community team."""
     spec = DICTIONARIES["did_not_attend"]
     rng = np.random.default_rng(spec.seed)
@@ -177,7 +186,7 @@ def did_not_attend() -> pd.DataFrame:
     return _with_rate(frame, "dnas", "appointments", "dna_pct", 100)
 
 
-def falls() -> pd.DataFrame:
+def _falls() -> pd.DataFrame:
     """Monthly falls on the 18-bed older-adult ward with the rate per 1,000 occupied bed days."""
     spec = DICTIONARIES["falls"]
     rng = np.random.default_rng(spec.seed)
@@ -197,7 +206,7 @@ def falls() -> pd.DataFrame:
     return _with_rate(frame, "falls", "occupied_bed_days", "rate_per_1000_obd", 1000)
 
 
-def physical_health_checks() -> pd.DataFrame:
+def _physical_health_checks() -> pd.DataFrame:
     """Quarterly physical health checks done for people on a locality's SMI register."""
     spec = DICTIONARIES["physical_health_checks"]
     rng = np.random.default_rng(spec.seed)
@@ -224,14 +233,14 @@ def physical_health_checks() -> pd.DataFrame:
 
 
 GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
-    "violence": violence,
-    "restraint": restraint,
-    "days_between_incidents": days_between_incidents,
-    "referral_to_assessment": referral_to_assessment,
-    "referral_to_assessment_monthly": referral_to_assessment_monthly,
-    "did_not_attend": did_not_attend,
-    "falls": falls,
-    "physical_health_checks": physical_health_checks,
+    "violence": _violence,
+    "restraint": _restraint,
+    "days_between_incidents": _days_between_incidents,
+    "referral_to_assessment": _referral_to_assessment,
+    "referral_to_assessment_monthly": _referral_to_assessment_monthly,
+    "did_not_attend": _did_not_attend,
+    "falls": _falls,
+    "physical_health_checks": _physical_health_checks,
 }
 
 
