@@ -298,7 +298,13 @@ def _parse_dates(cells: pd.Series, date_format: str | None) -> tuple[pd.Series, 
         words = cells[text].astype(str)
         parsed = None
         for pattern in [date_format] if date_format else DATE_FORMATS:
-            attempt = pd.to_datetime(words, format=pattern, errors="coerce")
+            try:
+                attempt = pd.to_datetime(words, format=pattern, errors="coerce")
+            except ValueError as error:  # only a learner's own date_format can be malformed
+                raise DataFileError(
+                    f"date_format={pattern!r} is not a date pattern Python understands ({error}). "
+                    "Use codes such as '%d/%m/%Y' (01/04/2024) or '%b-%y' (Apr-24)."
+                ) from error
             if parsed is None or attempt.notna().sum() > parsed.notna().sum():
                 parsed = attempt
             if attempt.notna().all():

@@ -126,6 +126,12 @@ def test_dates_not_matching_the_given_format_are_named(tmp_path):
         load_falls(write(tmp_path, GOOD_CSV), date_format="%d/%m/%Y")
 
 
+def test_a_malformed_date_format_is_explained(tmp_path):
+    with pytest.raises(DataFileError, match="not a date pattern") as error:
+        load_falls(write(tmp_path, GOOD_CSV), date_format="%Q")
+    assert isinstance(error.value.__cause__, ValueError)
+
+
 def test_text_in_a_number_column_names_the_rows_and_text(tmp_path):
     text = "Month,Falls,Bed days\n2024-04-01,nine,495\n2024-05-01,7,481\n2024-06-01,n/a,470\n"
     with pytest.raises(DataFileError) as error:
