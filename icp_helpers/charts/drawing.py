@@ -9,6 +9,8 @@ for labels, write labels at the right edge without overlaps, add titles, legends
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from icp_helpers.charts.style import COLOURS, FIGSIZE, FONT
@@ -191,3 +194,35 @@ def annotate_notes(ax: Axes, xs: np.ndarray, ys: np.ndarray, notes: pd.Series) -
             annotation_clip=False,
         )
         k += 1
+
+
+def save_figure(
+    chart: Axes | Figure, path: str | os.PathLike[str], dpi: int = 200, close: bool = True
+) -> None:
+    """Save a chart (its Axes or Figure) to PNG, SVG or PDF, chosen by the file name.
+
+    The picture is written to a temporary file in the same folder and then moved into
+    place, so a failed save never leaves a half-written file. ``close`` frees the figure.
+
+    >>> import pathlib, tempfile
+    >>> fig, ax = plt.subplots()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> save_figure(ax, folder / "empty.svg")
+    >>> (folder / "empty.svg").read_text()[:5]
+    '<?xml'
+    """
+    fig = chart.get_figure() if isinstance(chart, Axes) else chart
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise ValueError(f"Cannot save {target!r}: the folder {folder!r} does not exist.")
+    handle, tmp = tempfile.mkstemp(suffix=os.path.splitext(target)[1], dir=folder)
+    os.close(handle)
+    try:
+        fig.savefig(tmp, dpi=dpi)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        if close:
+            plt.close(fig)

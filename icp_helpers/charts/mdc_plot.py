@@ -100,7 +100,7 @@ def draw_variation_icon(icon: Axes, variation: str, high: bool | None = None) ->
             ys[~base],
             ls="none",
             marker=MARKERS[variation],
-            ms=4.5,
+            ms=3.8,
             color=colour,
             gid="icon_dots",
         )

@@ -16,7 +16,6 @@ the cut-off.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from icp_helpers.charts.drawing import new_axes
+from icp_helpers.charts.drawing import new_axes, save_figure
 from icp_helpers.charts.style import COLOURS, FONT, style_axes
 
 
@@ -60,21 +59,7 @@ class ParetoResult:
 
     def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
         """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        import matplotlib.pyplot as plt
-
-        ax = self.plot()
-        target = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(target))
-        suffix = os.path.splitext(target)[1]
-        handle, tmp = tempfile.mkstemp(suffix=suffix, dir=folder)
-        os.close(handle)
-        try:
-            ax.figure.savefig(tmp, dpi=dpi)
-            os.replace(tmp, target)
-        finally:
-            plt.close(ax.figure)
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _counts_from(
