@@ -4,7 +4,14 @@ Run nbgrader from the repository root (the course root): source notebooks live i
 ``source/<assignment>/`` and the learner versions are generated into ``release/``.
 """
 
+import os
+import sys
+
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+# nbgrader starts helpers such as `alembic` by name: find them beside this Python even
+# when the virtual environment is not activated (e.g. `.venv/bin/nbgrader autograde ...`).
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 # The course, and the embedded SQLite gradebook in the course root by default.
 # Facilitators running many cohorts point db_url at PostgreSQL instead.

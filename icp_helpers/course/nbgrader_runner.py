@@ -20,11 +20,9 @@ class NbgraderError(RuntimeError):
 def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader <args>`` with ``course_root`` as the course root (and working folder).
 
-    The virtual environment's ``bin`` folder goes first on ``PATH``, because nbgrader
-    starts helpers (such as ``alembic`` for the gradebook) by name.
+    Charts are drawn off screen (``MPLBACKEND=Agg``), as on a grading server.
     """
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("MPLBACKEND", "Agg")
     completed = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
