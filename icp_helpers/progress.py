@@ -30,6 +30,7 @@ __all__ = [
     "ScoreSuggestion",
     "find_stuck_projects",
     "months_at_latest_level",
+    "parse_month",
     "read_score_history",
     "suggest_score",
 ]
@@ -333,7 +334,8 @@ def read_score_history(
         if not isinstance(name, str) or not name.strip():
             raise FieldError(f"row {row + 1}: project must be a name, not {name!r}")
     table["month"] = pd.PeriodIndex(
-        [_to_month(value, row + 1) for row, value in table["month"].items()], freq="M"
+        [parse_month(value, f"row {row + 1}: month") for row, value in table["month"].items()],
+        freq="M",
     )
     table["score"] = [_to_level(v, f"row {row + 1}: score") for row, v in table["score"].items()]
     duplicated = table.duplicated(["project", "month"], keep=False)
@@ -346,7 +348,16 @@ def read_score_history(
     return table.sort_values(["project", "month"], kind="stable").reset_index(drop=True)
 
 
-def _to_month(value: object, row: int) -> pd.Period:
+def parse_month(value: object, where: str = "month") -> pd.Period:
+    """Read a month from a Period, a date or ``YYYY-MM`` (or ``YYYY-MM-DD``) text.
+
+    >>> parse_month("2024-03-15")
+    Period('2024-03', 'M')
+    >>> parse_month("March")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    icp_helpers.pdsa.fields.FieldError: month 'March' is not a month; write it as YYYY-MM, ...
+    """
     if isinstance(value, pd.Period):
         return value.asfreq("M")
     if isinstance(value, dt.date):
@@ -356,9 +367,7 @@ def _to_month(value: object, row: int) -> pd.Period:
             return pd.Period(value.strip()[:7], freq="M")
         except ValueError:
             pass
-    raise FieldError(
-        f"row {row}: month {value!r} is not a month; write it as YYYY-MM, e.g. 2024-03"
-    )
+    raise FieldError(f"{where} {value!r} is not a month; write it as YYYY-MM, e.g. 2024-03")
 
 
 def months_at_latest_level(months: pd.Series, scores: pd.Series) -> int:
