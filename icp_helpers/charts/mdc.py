@@ -57,6 +57,11 @@ def _order(y: np.ndarray, x: Any) -> tuple[np.ndarray, pd.Series]:
             f"x has repeated values (e.g. {keys[keys.duplicated()].iloc[0]!r}); "
             "a Making Data Count chart takes one value per period."
         )
+    if not (
+        pd.api.types.is_numeric_dtype(keys.dtype)
+        or pd.api.types.is_datetime64_any_dtype(keys.dtype)
+    ):
+        return y, keys  # text periods keep the order given
     order = np.argsort(keys.to_numpy(), kind="stable")
     return y[order], keys.iloc[order].reset_index(drop=True)
 
@@ -150,7 +155,8 @@ def mdc(
 
     Args:
         y: one value per period; missing values are skipped.
-        x: the periods (dates, numbers or text); values are put in x order.
+        x: the periods (dates, numbers or text); dates and numbers are put in order, text
+            keeps the order given.
         improvement: "increase" or "decrease" when higher or lower is better; None (or
             "neutral") otherwise.
         target: the target value, for the assurance icon.

@@ -123,6 +123,8 @@ def qic(
     """
     chart = check_choice(chart, CHARTS, "chart type")
     y_values = as_float_array(y, "y")
+    if len(y_values) == 0:
+        raise ValueError("There is nothing to chart: y has no values.")
     n_values = None if n is None else as_float_array(n, "n")
     if n_values is not None:
         check_same_length(y_values, n_values, "y", "n")
@@ -137,7 +139,7 @@ def qic(
     groups = make_subgroups(y_values, n_values, x, notes)
     size = len(groups)
     if size == 0:
-        raise ValueError("There is nothing to chart: y has no values (or every x is missing).")
+        raise ValueError("There is nothing to chart: every x is missing.")
     _check_subgroups(chart, groups)
     parts = _parts(size, part)
     frozen = as_count(freeze, "freeze", 1, size)

@@ -24,22 +24,29 @@ def as_float_array(values: Any, name: str) -> np.ndarray:
     """Return ``values`` as a 1-D float array, with missing values as NaN."""
     if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
         raise ValueError(f"{name} must be a sequence of numbers, not a single value {values!r}.")
-    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype(object)
-    if pd.api.types.is_bool_dtype(series.dtype):
+    if pd.api.types.is_bool_dtype(series.dtype) or (
+        series.dtype == object and series.map(type).isin([bool, np.bool_]).any()
+    ):
         raise ValueError(f"{name} must hold numbers, not True/False values.")
     if pd.api.types.is_numeric_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    numbers = pd.to_numeric(series, errors="coerce")
-    bad = numbers.isna() & ~series.isna()
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"{name} must hold numbers only (missing values are allowed); "
-            f"found {series.iloc[position]!r} at position {position}."
-        )
-    return numbers.to_numpy(dtype=float, na_value=np.nan)
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        numbers = pd.to_numeric(series, errors="coerce")
+        bad = numbers.isna() & ~series.isna()
+        if bad.any():
+            position = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{name} must hold numbers only (missing values are allowed); "
+                f"found {series.iloc[position]!r} at position {position}."
+            )
+        values = numbers.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any():
+        position = int(np.flatnonzero(np.isinf(values))[0])
+        raise ValueError(f"{name} must hold finite numbers; found infinity at position {position}.")
+    return values
 
 
 def check_same_length(a: Sized, b: Sized, name_a: str, name_b: str) -> None:
