@@ -6,6 +6,7 @@ or a table of grades, so that ``icp check`` and the tests share one implementati
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader
+
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def notebooks_in(root: Path, folders: tuple[str, ...] = ("source", "release")) -> list[Path]:
@@ -77,7 +80,8 @@ def run_problems(notebook_path: Path, timeout: int = 60) -> list[str]:
         try:
             client.execute()
         except CellExecutionError as error:
-            first_line = str(error).strip().splitlines()[-1] if str(error).strip() else "error"
+            text = _ANSI_COLOUR.sub("", str(error)).strip()
+            first_line = text.splitlines()[-1] if text else "error"
             return [f"{notebook_path}: a cell stopped with an error: {first_line}"]
     return []
 
