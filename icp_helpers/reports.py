@@ -109,11 +109,12 @@ def signals_from_chart(chart: Any) -> list[str]:
     sentences = []
     for rule, rows in table.groupby("rule", sort=False):
         name = _RULE_NAMES.get(str(rule), str(rule).replace("_", " ").capitalize())
-        count = "" if rule == "crossings" else f"{len(rows)} point" + "s" * (len(rows) != 1)
-        if "x" in rows and len(rows):
+        if rule != "crossings":  # a whole-part rule: every point is flagged, so no count
+            name += f": {len(rows)} point" + "s" * (len(rows) != 1)
+        if "x" in rows:
             first, last = _when(rows["x"].iloc[0]), _when(rows["x"].iloc[-1])
-            count += f" ({first})" if first == last else f" ({first} to {last})"
-        sentences.append(f"{name}: {count.strip()}")
+            name += f" ({first})" if first == last else f" ({first} to {last})"
+        sentences.append(name)
     return sentences
 
 

@@ -180,7 +180,10 @@ def test_signals_are_read_from_an_icp_chart():
     result = charts.qic(RATES, x=MONTHS, chart="i", title="Violence, Willow ward")
     sentences = signals_from_chart(result)
     assert sentences
-    assert all(isinstance(sentence, str) and ": " in sentence for sentence in sentences)
+    assert sentences == [
+        "Points outside the control limits: 1 point (Jul 2023)",
+        "Too few crossings of the centre line (May 2023 to Apr 2024)",
+    ]
     update = _update(chart=result, signals=None)
     assert update.signals == sentences
     page = sponsor_update_html(update)
