@@ -115,28 +115,37 @@ def _rules(y: np.ndarray, mean: float, average: float) -> dict[str, np.ndarray]:
     }
 
 
-def _cause_type(r: dict[str, np.ndarray]) -> np.ndarray:
-    """Label of each point, by precedence: limits, trend, 2 in 3, 7 on one side."""
-    above = np.where(r["relative_to_mean"] > 0, "Above", "Below")
-    trend = np.where(
-        r["direction"] == 1, "7 Point Trend (Increasing)", "7 Point Trend (Decreasing)"
-    )
-    limit = np.where(r["relative_to_mean"] == 1, "Above UCL", "Below LCL")
+#: Special-cause labels (NHSRplotthedots' wording); code 0 is common cause.
+CAUSE_TYPES = (
+    "Common Cause",
+    "Above UCL",
+    "Below LCL",
+    "7 Point Trend (Increasing)",
+    "7 Point Trend (Decreasing)",
+    "2 in 3 Above CL",
+    "2 in 3 Below CL",
+    "7 Points Above CL",
+    "7 Points Below CL",
+)
+
+
+def _cause_code(r: dict[str, np.ndarray]) -> np.ndarray:
+    """Index into CAUSE_TYPES of each point, by precedence: limits, trend, 2 in 3, 7 in a row."""
+    below = (r["relative_to_mean"] <= 0).astype(int)
     return np.select(
         [r["outside_limits"], r["trend"], r["two_of_three"], r["shift"]],
-        [limit, trend, np.char.add(np.char.add("2 in 3 ", above), " CL"),
-         np.char.add(np.char.add("7 Points ", above), " CL")],
-        default="Common Cause",
-    )  # fmt: skip
+        [1 + (r["relative_to_mean"] != 1), 3 + (r["direction"] != 1), 5 + below, 7 + below],
+        default=0,
+    )
 
 
-def _point_type(cause: np.ndarray, direction: np.ndarray, improvement: int) -> np.ndarray:
-    special = cause != "Common Cause"
+def _point_code(cause: np.ndarray, direction: np.ndarray, improvement: int) -> np.ndarray:
+    """Index into POINT_TYPES of each point."""
     if improvement == 0:
-        labels = np.where(direction > 0, POINT_TYPES[3], POINT_TYPES[4])
+        special = np.where(direction > 0, 3, 4)
     else:
-        labels = np.where(direction * improvement > 0, POINT_TYPES[1], POINT_TYPES[2])
-    return np.where(special, labels, POINT_TYPES[0])
+        special = np.where(direction * improvement > 0, 1, 2)
+    return np.where(cause != 0, special, 0)
 
 
 def mdc(
@@ -210,17 +219,11 @@ def _period_frame(
     mean, average = _limits(y, fix_after, screen)
     seen = ~np.isnan(y)
     r = _rules(y[seen], mean, average)
-    cause = _cause_type(r)
-    kinds = {
-        "outside_limits": (r["outside_limits"], False),
-        "relative_to_mean": (r["relative_to_mean"], 0),
-        "close_to_limits": (r["close_to_limits"], False),
-        "special_cause_type": (cause, None),
-        "shift": (r["shift"], False),
-        "trend": (r["trend"], False),
-        "two_of_three": (r["two_of_three"], False),
-        "special_cause": (cause != "Common Cause", False),
-        "point_type": (_point_type(cause, r["direction"], direction), None),
+    cause = _cause_code(r)
+    r["special_cause"] = cause != 0
+    codes = {
+        "special_cause_type": (cause, CAUSE_TYPES),
+        "point_type": (_point_code(cause, r["direction"], direction), POINT_TYPES),
     }
     frame = pd.DataFrame(
         {
@@ -231,13 +234,22 @@ def _period_frame(
             "nupl": mean + 2 / 3 * LIMIT * average,
         }
     )
-    for name, (values, blank) in kinds.items():
-        column = np.full(len(y), blank, dtype=object if blank is None else type(blank))
-        column[seen] = values
-        frame[name] = column
+    for name in ("outside_limits", "relative_to_mean", "close_to_limits"):
+        frame[name] = _spread(r[name], seen)
+    for name, (code, labels) in codes.items():
+        frame[name] = np.array([*labels, None], dtype=object)[_spread(code, seen, -1)]
+    for name in ("shift", "trend", "two_of_three", "special_cause"):
+        frame[name] = _spread(r[name], seen)
     used = seen if fix_after is None else seen & (np.arange(len(y)) < fix_after)
     frame["trial_limits"] = int(np.count_nonzero(used)) < TRIAL_LIMIT_POINTS
     return frame
+
+
+def _spread(values: np.ndarray, seen: np.ndarray, blank: int = 0) -> np.ndarray:
+    """Values of the observed points placed back among all rows (``blank`` where missing)."""
+    out = np.full(len(seen), blank, dtype=values.dtype)
+    out[seen] = values
+    return out
 
 
 def _summary(points: pd.DataFrame) -> pd.DataFrame:

@@ -58,6 +58,25 @@ def _join_notes(notes: Sequence[Any], codes: np.ndarray, size: int) -> list[str 
     return [" | ".join(parts) if parts else None for parts in joined]
 
 
+def _one_per_subgroup(
+    y: np.ndarray, n: np.ndarray | None, notes: Sequence[Any] | None
+) -> Subgroups:
+    """Every value its own subgroup, numbered from 1 (no grouping needed)."""
+    count = (~np.isnan(y)).astype(float)
+    return Subgroups(
+        x=pd.Series(np.arange(1, len(y) + 1)),
+        y=y if n is None else y / n,
+        y_sum=y,
+        y_len=count,
+        y_mean=y,
+        y_sd=np.full(len(y), np.nan),
+        n=count if n is None else n,
+        notes=[None] * len(y) if notes is None else _join_notes(notes, np.arange(len(y)), len(y)),
+        categorical=False,
+        got_n=n is not None,
+    )
+
+
 def make_subgroups(
     y: np.ndarray,
     n: np.ndarray | None,
@@ -70,16 +89,14 @@ def make_subgroups(
         incomplete = np.isnan(y) | np.isnan(n)
         y, n = np.where(incomplete, np.nan, y), np.where(incomplete, np.nan, n)
     if x is None:
-        keys = pd.Series(np.arange(1, len(y) + 1))
-        codes, categorical = np.arange(len(y)), False
-    else:
-        series = pd.Series(x).reset_index(drop=True)
-        keep = series.notna().to_numpy()
-        if not keep.all():
-            y, series = y[keep], series[keep]
-            n = n[keep] if got_n else None
-            notes = [note for note, k in zip(notes, keep, strict=True) if k] if notes else notes
-        codes, keys, categorical = _codes(series.reset_index(drop=True))
+        return _one_per_subgroup(y, n, notes)
+    series = pd.Series(x).reset_index(drop=True)
+    keep = series.notna().to_numpy()
+    if not keep.all():
+        y, series = y[keep], series[keep]
+        n = n[keep] if got_n else None
+        notes = None if notes is None else [v for v, k in zip(notes, keep, strict=True) if k]
+    codes, keys, categorical = _codes(series.reset_index(drop=True))
     size = len(keys)
     valid = ~np.isnan(y)
     filled = np.where(valid, y, 0.0)
