@@ -103,6 +103,24 @@ def label_right_edge(ax: Axes, labels: list[tuple[str, float, str]], min_gap: fl
         )
 
 
+def label_part_end(ax: Axes, x: float, y: float, text: str, colour: str) -> None:
+    """A small label just above a line at the end of an earlier part (phase)."""
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return
+    ax.annotate(
+        text,
+        xy=(x, y),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=FONT["annotation"] - 1,
+        color=colour,
+        zorder=6,
+        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+    )
+
+
 def set_x_axis(ax: Axes, kind: str, coords: np.ndarray, labels: list[str]) -> None:
     """Format the x axis for dates (concise month/year labels) or categories."""
     if kind == "date":

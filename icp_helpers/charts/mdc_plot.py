@@ -31,6 +31,7 @@ from icp_helpers.charts.drawing import (
     add_legend,
     add_titles,
     format_value,
+    label_part_end,
     label_right_edge,
     new_axes,
     set_x_axis,
@@ -292,6 +293,9 @@ def _draw_periods(
                 zorder=2,
                 gid=col,
             )
+    for _, hi in bounds[:-1]:
+        mean = float(points["mean"].iloc[hi - 1])
+        label_part_end(ax, xs[hi - 1], mean, f"Mean {format_value(mean)}", COLOURS["centre"])
     for lo, _ in bounds[1:]:
         ax.axvline(
             (xs[lo - 1] + xs[lo]) / 2,

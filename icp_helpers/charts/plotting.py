@@ -32,6 +32,7 @@ from icp_helpers.charts.drawing import (
     add_titles,
     annotate_notes,
     format_value,
+    label_part_end,
     label_right_edge,
     new_axes,
     set_x_axis,
@@ -285,6 +286,11 @@ def plot_qic(
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
     set_x_axis(ax, kind, xs, tick_labels)
     _label_lines(ax, points.iloc[bounds[-1][0] :], chart, has_limits, percent)
+    for lo, hi in bounds[:-1]:
+        cl = _last_finite(points["cl"].iloc[lo:hi])
+        name = "Median" if chart == "run" else "CL"
+        colour = COLOURS["centre_signal" if runs[lo] else "centre"]
+        label_part_end(ax, xs[hi - 1], cl, f"{name} {format_value(cl, percent)}", colour)
     add_titles(
         ax,
         title or getattr(result, "title", None) or f"{chart.upper()} chart",

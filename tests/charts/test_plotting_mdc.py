@@ -146,6 +146,9 @@ def test_rebase_draws_separate_periods():
     assert [len(m.get_xdata()) for m in means] == [14, 7]
     assert means[0].get_ydata()[0] != means[1].get_ydata()[0]
     assert len(lines(ax, "part")) == 1
+    first, last = res.points["mean"].iloc[0], res.points["mean"].iloc[-1]
+    labels = [t.get_text() for t in ax.texts]
+    assert f"Mean {first:.1f}" in labels and f"Mean {last:.1f}" in labels
 
 
 def test_trial_limits_are_labelled():

@@ -93,6 +93,8 @@ def test_parts_get_their_own_lines_and_a_separator():
     (sep,) = lines(ax, "part")
     xs = mdates.date2num(MONTHS)
     assert sep.get_xdata()[0] == pytest.approx((xs[13] + xs[14]) / 2)
+    first_cl = res.summary.loc[0, "cl"]
+    assert f"CL {first_cl:.1f}" in texts(ax)  # earlier part labelled at its end
     centre = lines(ax, "centre") + lines(ax, "centre_signal")
     assert sorted(round(float(ln.get_ydata()[0]), 6) for ln in centre) == sorted(
         round(float(v), 6) for v in res.summary["cl"]
