@@ -37,7 +37,15 @@ from icp_helpers.charts.drawing import (
     set_x_axis,
     x_coordinates,
 )
-from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, MDC_LABELS, style_axes
+from icp_helpers.charts.style import (
+    COLOURS,
+    FONT,
+    LINESTYLES,
+    MARKERS,
+    MDC_LABELS,
+    marker_size,
+    style_axes,
+)
 
 #: Assurance icon: (letter, colour, caption) for each assurance verdict.
 ASSURANCE_ICONS: dict[str, tuple[str, str, str]] = {
@@ -311,7 +319,7 @@ def _draw_point_types(ax: Axes, xs: np.ndarray, points: pd.DataFrame) -> list[Li
     """Each point type in its own colour and shape; legend handles for the types present."""
     y = points["y"].to_numpy(dtype=float)
     types = points["point_type"].fillna("common_cause").astype(str).to_numpy()
-    size = 6.0 if len(points) <= 60 else 4.0
+    size = marker_size(len(points))
     handles = []
     for name, label in MDC_LABELS.items():
         mask = types == name

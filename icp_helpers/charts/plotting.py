@@ -39,7 +39,7 @@ from icp_helpers.charts.drawing import (
     x_coordinates,
 )
 from icp_helpers.charts.mdc_plot import plot_mdc
-from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, style_axes
+from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, marker_size, style_axes
 
 __all__ = ["plot_qic", "plot_mdc"]
 
@@ -268,7 +268,7 @@ def plot_qic(
             gid="part",
         )
     _mark_baseline(ax, xs, points, len(bounds))
-    point_handles = _draw_points(ax, xs, result, 6.0 if len(points) <= 60 else 4.0)
+    point_handles = _draw_points(ax, xs, result, marker_size(len(points)))
     target = _column(points, "target", np.nan).to_numpy(dtype=float)
     if np.isfinite(target).any():
         ax.plot(

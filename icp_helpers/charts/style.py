@@ -94,6 +94,17 @@ FIGSIZE: tuple[float, float] = (10.0, 5.5)
 FONT = {"title": 14, "label": 11, "tick": 10, "annotation": 9, "legend": 9}
 
 
+def marker_size(n_points: int) -> float:
+    """Marker size in points: smaller as the chart gets busier.
+
+    >>> marker_size(24), marker_size(150), marker_size(1000)
+    (6.0, 4.0, 2.5)
+    """
+    if n_points <= 60:
+        return 6.0
+    return 4.0 if n_points <= 200 else 2.5
+
+
 def style_axes(ax: Axes) -> Axes:
     """Apply the house style to ``ax``: light grid, no top or right frame, readable ticks.
 
