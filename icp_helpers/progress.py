@@ -111,7 +111,9 @@ def _to_level(value: object, field: str = "score") -> float:
         raise FieldError(
             f"{field} must be a number on the scale (e.g. 2.5), not {value!r}"
         ) from None
-    if math.isnan(number) or number not in LEVELS:
+    if math.isnan(number):
+        raise FieldError(f"{field} is empty; give a score on the scale (e.g. 2.5)")
+    if number not in LEVELS:
         raise FieldError(
             f"{field} {value!r} is not on the progress scale; use one of "
             f"{', '.join(f'{level:.1f}' for level in LEVELS)}"

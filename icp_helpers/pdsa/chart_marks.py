@@ -149,6 +149,7 @@ def draw_pdsa_cycles(ax: Axes, cycles: Iterable[PdsaCycle], *, shade: bool = Tru
             fontsize=8,
             color=MARK_COLOUR,
             clip_on=True,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
         )
     ax.set_xlim(xlim)
     return ax

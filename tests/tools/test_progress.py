@@ -189,6 +189,13 @@ def test_stuck_at_another_level_and_longer_threshold():
     assert "Oak ward: restraint reduction" not in find_stuck_projects(history())["project"].tolist()
 
 
+def test_blank_score_cell_is_named():
+    table = history()
+    table.loc[4, "score"] = float("nan")
+    with pytest.raises(FieldError, match="row 5: score is empty; give a score on the scale"):
+        find_stuck_projects(table)
+
+
 def test_gap_months_count_as_held():
     gaps = pd.DataFrame(
         {"project": ["Oak"] * 2, "month": ["2024-01", "2024-03"], "score": [2.5, 2.5]}
