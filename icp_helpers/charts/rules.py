@@ -97,7 +97,7 @@ class Shift:
         if self.on_line == "skip":
             idx, side = idx[side != 0], side[side != 0]
         starts, lengths = _run_starts(side)
-        keep = (lengths >= self.length) & (side[starts] != 0) if len(starts) else starts > 0
+        keep = (lengths >= self.length) & (side[starts] != 0)
         yield "shift", idx[spans(starts, lengths, keep, len(idx))]
 
 
@@ -123,7 +123,7 @@ class Trend:
             group, kept = np.arange(len(y)), np.arange(len(y))
         step = np.sign(np.diff(y[kept]))
         starts, lengths = _run_starts(step)
-        keep = (lengths + 1 >= self.length) & (step[starts] != 0) if len(starts) else starts > 0
+        keep = (lengths + 1 >= self.length) & (step[starts] != 0)
         # a run of k equal steps covers k + 1 points, from kept[start] to kept[start + k]
         points = spans(starts, lengths + 1, keep, len(kept))
         yield "trend", idx[np.isin(group, points)]
@@ -148,9 +148,9 @@ class TwoOfThree:
             zone[outside_zone(view, 1.0)[idx] != 0] = 0
         with np.errstate(invalid="ignore"):
             side = np.sign(view.y[idx] - view.cl[idx])
-        flagged = np.zeros(len(idx), dtype=bool)
         if len(idx) < 3:
             return
+        flagged = np.zeros(len(idx), dtype=bool)
         windows = np.lib.stride_tricks.sliding_window_view
         for direction in (1, -1):
             near = zone == direction
@@ -178,7 +178,7 @@ class InnerThird:
                 & np.isfinite(view.ucl[idx] - view.lcl[idx])
             )
         starts, lengths = _run_starts(inside)
-        keep = (lengths >= self.length) & inside[starts] if len(starts) else starts > 0
+        keep = (lengths >= self.length) & inside[starts]
         yield "inner_third", idx[spans(starts, lengths, keep, len(idx))]
 
 
