@@ -10,7 +10,18 @@ np.float64(4.6)
 """
 
 from icp_helpers.charts.mdc import mdc
+from icp_helpers.charts.pareto import ParetoResult, pareto
 from icp_helpers.charts.qic import qic
 from icp_helpers.charts.result import MdcResult, QicResult
+from icp_helpers.charts.wrappers import control_chart, run_chart
 
-__all__ = ["MdcResult", "QicResult", "mdc", "qic"]
+__all__ = [
+    "MdcResult",
+    "ParetoResult",
+    "QicResult",
+    "control_chart",
+    "mdc",
+    "pareto",
+    "qic",
+    "run_chart",
+]
