@@ -32,6 +32,7 @@ __all__ = [
     "months_at_latest_level",
     "parse_month",
     "read_score_history",
+    "scale_table",
     "suggest_score",
 ]
 
@@ -100,6 +101,20 @@ IMPROVEMENT_LEVELS = ("none", "modest", "improvement", "significant")
 _MONTH_TEXT = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 #: Months of sustained significant improvement needed for 4.5 and 5.0.
 SUSTAINED_MONTHS = {4.5: 3, 5.0: 6}
+
+
+def scale_table() -> pd.DataFrame:
+    """The progress scale as a table (score, label, definition), for showing in a notebook.
+
+    >>> scale_table().loc[4, "label"]
+    'Changes tested, no improvement yet'
+    >>> len(scale_table())
+    10
+    """
+    return pd.DataFrame(
+        [(level.score, level.label, level.definition) for level in PROGRESS_SCALE],
+        columns=["score", "label", "definition"],
+    )
 
 
 def _to_level(value: object, field: str = "score") -> float:

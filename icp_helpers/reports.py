@@ -42,13 +42,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from icp_helpers.pdsa import PdsaCycle
-from icp_helpers.pdsa.fields import FieldError, clean_text
+from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
 from icp_helpers.pdsa.files import DataFileError, atomic_write_text
 from icp_helpers.progress import ProgressScore, parse_month
 
 __all__ = [
     "SponsorUpdate",
     "SponsorUpdateError",
+    "pdsas_since",
     "save_sponsor_update",
     "signals_from_chart",
     "sponsor_update_html",
@@ -90,6 +91,31 @@ def _optional_score(value: object, name: str) -> ProgressScore | None:
         return ProgressScore(value)
     except FieldError as exc:
         raise FieldError(f"{name}: {exc}") from None
+
+
+def pdsas_since(cycles: Sequence[PdsaCycle], last_update: object) -> list[PdsaCycle]:
+    """The cycles that ran after the last update: started or ended after its date.
+
+    ``last_update`` is a date or ``YYYY-MM-DD`` text. Cycles with neither date are left out,
+    because they cannot be placed in time; the order of ``cycles`` is kept.
+
+    >>> from icp_helpers.pdsa import PdsaCycle
+    >>> log = [PdsaCycle(change_idea="Huddle", cycle_id="P1", start="2024-03-04",
+    ...                  end="2024-03-10"),
+    ...        PdsaCycle(change_idea="Huddle", cycle_id="P2", start="2024-03-25")]
+    >>> [cycle.cycle_id for cycle in pdsas_since(log, "2024-03-15")]
+    ['P2']
+    """
+    since = parse_date(last_update, "last_update")
+    if since is None:
+        raise FieldError("last_update is empty; give the date of the last update, e.g. 2024-03-31")
+    chosen = []
+    for number, cycle in enumerate(cycles, start=1):
+        if not isinstance(cycle, PdsaCycle):
+            raise FieldError(f"item {number} is a {type(cycle).__name__}, not a PdsaCycle")
+        if any(day is not None and day > since for day in (cycle.start, cycle.end)):
+            chosen.append(cycle)
+    return chosen
 
 
 def signals_from_chart(chart: Any) -> list[str]:

@@ -16,12 +16,16 @@ cycle in ``form.cycles``.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from icp_helpers.pdsa.cycle import ACT_DECISIONS, PdsaCycle
 from icp_helpers.pdsa.fields import FieldError
+from icp_helpers.pdsa.files import DataFileError
+from icp_helpers.pdsa.storage import load_cycles, save_cycles
 
 __all__ = ["PdsaForm", "pdsa_form"]
 
@@ -49,13 +53,27 @@ class PdsaForm:
 
     Attributes: ``fields`` (field name -> widget), ``save_button``, ``message`` (an HTML
     widget showing the outcome of the last save), ``cycles`` (saved so far), ``widget``
-    (the whole form, for ``display``).
+    (the whole form, for ``display``) and ``log_path`` (the PDSA log file each saved cycle
+    is added to, or ``None``).
     """
 
-    def __init__(self, on_save: Callable[[PdsaCycle], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_save: Callable[[PdsaCycle], None] | None = None,
+        log_path: str | os.PathLike | None = None,
+    ) -> None:
         if on_save is not None and not callable(on_save):
             raise FieldError("on_save must be a function that takes the saved PdsaCycle")
         self.on_save = on_save
+        self.log_path = None if log_path is None else Path(log_path)
+        if self.log_path is not None and self.log_path.suffix.lower() not in (
+            ".yaml",
+            ".yml",
+            ".csv",
+        ):
+            raise FieldError(
+                f"log_path {str(log_path)!r} must end .yaml, .yml or .csv, e.g. 'pdsa_log.yaml'"
+            )
         self.cycles: list[PdsaCycle] = []
         self.fields: dict[str, widgets.Widget] = {}
         for name, label, long in _TEXT_BOXES:
@@ -96,6 +114,13 @@ class PdsaForm:
         except FieldError as exc:
             self.message.value = f"<p><b>Not saved:</b> {html.escape(str(exc))}</p>"
             return
+        if self.log_path is not None:
+            try:
+                log = load_cycles(self.log_path) if self.log_path.exists() else []
+                save_cycles([*log, cycle], self.log_path)
+            except (DataFileError, FieldError, OSError) as exc:
+                self.message.value = f"<p><b>Not saved to the log:</b> {html.escape(str(exc))}</p>"
+                return
         self.cycles.append(cycle)
         problems = cycle.validate()
         if problems:
@@ -110,8 +135,14 @@ class PdsaForm:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def pdsa_form(on_save: Callable[[PdsaCycle], None] | None = None) -> PdsaForm:
+def pdsa_form(
+    on_save: Callable[[PdsaCycle], None] | None = None,
+    log_path: str | os.PathLike | None = None,
+) -> PdsaForm:
     """Build the PDSA form; ``on_save`` (optional) is called with each saved cycle.
+
+    With ``log_path`` (a ``.yaml`` or ``.csv`` file), each saved cycle is also added to that
+    PDSA log, safely: a log that cannot be read is reported in the form and left untouched.
 
     In a notebook, put ``form = pdsa_form()`` as the last line of a cell to show it. A save
     that fails (no change idea, the end before the start) explains why in ``form.message``.
@@ -123,4 +154,4 @@ def pdsa_form(on_save: Callable[[PdsaCycle], None] | None = None) -> PdsaForm:
     >>> "change_idea is empty" in form.message.value
     True
     """
-    return PdsaForm(on_save=on_save)
+    return PdsaForm(on_save=on_save, log_path=log_path)

@@ -461,3 +461,28 @@ def test_form_builds_headless_with_every_field():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     with pytest.raises(FieldError, match="on_save must be a function"):
         pdsa_form(on_save="print")
+
+
+def test_form_appends_each_saved_cycle_to_a_log(tmp_path):
+    log = tmp_path / "willow_pdsa.yaml"
+    form = pdsa_form(log_path=log)
+    for number in (1, 2):
+        form.fields["cycle_id"].value = f"PDSA {number}"
+        form.fields["change_idea"].value = "Night-shift safety huddle"
+        form.save_button.click()
+    assert [cycle.cycle_id for cycle in load_cycles(log)] == ["PDSA 1", "PDSA 2"]
+    assert load_cycles(log) == form.cycles
+
+
+def test_form_leaves_a_broken_log_untouched(tmp_path):
+    log = tmp_path / "broken.csv"
+    log.write_text('change_idea,act\n"Huddle,adopt\n', encoding="utf-8")
+    form = pdsa_form(log_path=log)
+    form.fields["change_idea"].value = "Carer phone call"
+    form.save_button.click()
+    assert form.cycles == []
+    assert "Not saved to the log:" in form.message.value
+    assert "the CSV is malformed" in form.message.value
+    assert log.read_text(encoding="utf-8") == 'change_idea,act\n"Huddle,adopt\n'
+    with pytest.raises(FieldError, match="log_path 'log.txt' must end .yaml, .yml or .csv"):
+        pdsa_form(log_path="log.txt")

@@ -17,6 +17,7 @@ from icp_helpers.progress import (
     ProgressScore,
     find_stuck_projects,
     read_score_history,
+    scale_table,
     suggest_score,
 )
 
@@ -26,6 +27,12 @@ FULL = {"charter": True, "team": True, "planning": True, "activity": True}
 
 def history() -> pd.DataFrame:
     return pd.read_csv(FIXTURES / "progress_directorate_scores.csv")
+
+
+def test_scale_table_lists_the_ten_levels():
+    table = scale_table()
+    assert table["score"].tolist() == list(LEVELS)
+    assert table["label"].tolist() == [level.label for level in PROGRESS_SCALE]
 
 
 def test_scale_matches_the_reference_labels():

@@ -23,6 +23,7 @@ from icp_helpers.pdsa import DataFileError, FieldError, PdsaCycle, load_cycles  
 from icp_helpers.reports import (  # noqa: E402
     SponsorUpdate,
     SponsorUpdateError,
+    pdsas_since,
     save_sponsor_update,
     signals_from_chart,
     sponsor_update_html,
@@ -276,3 +277,16 @@ def test_html_opens_in_headless_chromium_with_its_chart(tmp_path):
     blue = (pixels[..., 2] > 0.55) & (pixels[..., 0] < 0.2) & (pixels[..., 1] > 0.3)
     assert blue.sum() > 200, "the screenshot does not show the chart's blue line and points"
     assert np.mean(pixels < 0.5) > 0.01, "the screenshot looks blank"
+
+
+def test_pdsas_since_the_last_update():
+    log = load_cycles(FIXTURES / "pdsa_willow_ward_log.yaml")
+    assert [c.cycle_id for c in pdsas_since(log, "2024-03-15")] == ["PDSA 2", "PDSA 3"]
+    assert [c.cycle_id for c in pdsas_since(log, pd.Timestamp("2024-03-31"))] == ["PDSA 3"]
+    assert pdsas_since(log, "2024-04-30") == []
+    undated = PdsaCycle(change_idea="Carer call")
+    assert pdsas_since([undated], "2024-01-01") == []
+    with pytest.raises(FieldError, match="last_update: '31/03/2024' is not a date"):
+        pdsas_since(log, "31/03/2024")
+    with pytest.raises(FieldError, match="last_update is empty"):
+        pdsas_since(log, "")
