@@ -9,6 +9,7 @@ numbers as DataFrames and draws itself with ``.plot()``.
 np.float64(4.6)
 """
 
+from icp_helpers.charts.drawing import save_figure
 from icp_helpers.charts.mdc import mdc
 from icp_helpers.charts.pareto import ParetoResult, pareto
 from icp_helpers.charts.qic import qic
@@ -24,4 +25,5 @@ __all__ = [
     "pareto",
     "qic",
     "run_chart",
+    "save_figure",
 ]
