@@ -301,7 +301,8 @@ def _sections(update: SponsorUpdate) -> dict[str, list[str]]:
         "Headline measure": [update.measure_name],
         "Signals on the chart": update.signals or ["No signals on the chart this month."],
         "PDSA cycles since the last update": [
-            f"{cycle.label}: {cycle.change_idea}. Learned: {_learned(cycle)}"
+            f"{cycle.cycle_id + ': ' if cycle.cycle_id else ''}{cycle.change_idea}. "
+            f"Learned: {_learned(cycle)}"
             for cycle in update.pdsas
         ],
         "Next tests": update.next_tests,

@@ -22,6 +22,7 @@ from icp_helpers.pdsa.fields import FieldError
 from icp_helpers.pdsa.files import DataFileError
 from icp_helpers.pdsa.form import PdsaForm, pdsa_form
 from icp_helpers.pdsa.ramp import PdsaRamp, ramps_from_cycles
+from icp_helpers.pdsa.scale_of_test import TEST_SCALES, choose_test_scale
 from icp_helpers.pdsa.storage import (
     load_cycles,
     load_cycles_csv,
@@ -40,6 +41,8 @@ __all__ = [
     "PdsaForm",
     "PdsaRamp",
     "PdsaScore",
+    "TEST_SCALES",
+    "choose_test_scale",
     "draw_pdsa_cycles",
     "load_cycles",
     "load_cycles_csv",

@@ -22,6 +22,7 @@ from icp_helpers.pdsa import (  # noqa: E402
     FieldError,
     PdsaCycle,
     PdsaRamp,
+    choose_test_scale,
     draw_pdsa_cycles,
     load_cycles,
     load_cycles_csv,
@@ -486,3 +487,38 @@ def test_form_leaves_a_broken_log_untouched(tmp_path):
     assert log.read_text(encoding="utf-8") == 'change_idea,act\n"Huddle,adopt\n'
     with pytest.raises(FieldError, match="log_path 'log.txt' must end .yaml, .yml or .csv"):
         pdsa_form(log_path="log.txt")
+
+
+# --- scale of a test -----------------------------------------------------------------------
+
+
+def test_scale_of_test_grows_with_belief_and_readiness():
+    table = {
+        (belief, cost): [
+            choose_test_scale(belief, cost, r) for r in ("resistant", "indifferent", "ready")
+        ]
+        for belief in ("low", "high")
+        for cost in ("large", "small")
+    }
+    very_small, small, large = "very small-scale test", "small-scale test", "large-scale test"
+    assert table == {
+        ("low", "large"): [very_small] * 3,
+        ("low", "small"): [very_small, very_small, small],
+        ("high", "large"): [very_small, small, large],
+        ("high", "small"): [small, large, "implement"],
+    }
+    assert choose_test_scale(" High ", "SMALL", "Ready") == "implement"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("some", "large", "ready"), "belief must be one of low, high"),
+        (("low", "huge", "ready"), "cost_of_failure must be one of large, small"),
+        (("low", "large", "keen"), "readiness must be one of resistant, indifferent, ready"),
+    ],
+)
+def test_scale_of_test_names_the_bad_judgement(args, words):
+    with pytest.raises(FieldError) as caught:
+        choose_test_scale(*args)
+    assert words in str(caught.value)

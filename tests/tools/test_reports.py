@@ -290,3 +290,9 @@ def test_pdsas_since_the_last_update():
         pdsas_since(log, "31/03/2024")
     with pytest.raises(FieldError, match="last_update is empty"):
         pdsas_since(log, "")
+
+
+def test_a_cycle_without_an_id_is_listed_by_its_change_idea():
+    cycle = PdsaCycle(change_idea="Carer call before discharge", act="adopt")
+    text = sponsor_update_markdown(_update(pdsas=[cycle]))
+    assert "- Carer call before discharge. Learned: Decision: adopt." in text
