@@ -281,12 +281,13 @@ def _score_change(update: SponsorUpdate) -> str:
 
 
 def _learned(cycle: PdsaCycle) -> str:
-    parts = [cycle.study] if cycle.study else []
+    """``Learned: <study>. Decision: <act> - <next steps>.``, leaving out what is empty."""
+    parts = [f"Learned: {cycle.study}"] if cycle.study else []
     if cycle.act:
         parts.append(
             f"Decision: {cycle.act}" + (f" - {cycle.next_steps}" if cycle.next_steps else "")
         )
-    return ". ".join(part.rstrip(".") for part in parts) + "."
+    return " ".join(part.rstrip(".") + "." for part in parts)
 
 
 def _sections(update: SponsorUpdate) -> dict[str, list[str]]:
@@ -302,7 +303,7 @@ def _sections(update: SponsorUpdate) -> dict[str, list[str]]:
         "Signals on the chart": update.signals or ["No signals on the chart this month."],
         "PDSA cycles since the last update": [
             f"{cycle.cycle_id + ': ' if cycle.cycle_id else ''}{cycle.change_idea}. "
-            f"Learned: {_learned(cycle)}"
+            f"{_learned(cycle)}"
             for cycle in update.pdsas
         ],
         "Next tests": update.next_tests,

@@ -295,4 +295,4 @@ def test_pdsas_since_the_last_update():
 def test_a_cycle_without_an_id_is_listed_by_its_change_idea():
     cycle = PdsaCycle(change_idea="Carer call before discharge", act="adopt")
     text = sponsor_update_markdown(_update(pdsas=[cycle]))
-    assert "- Carer call before discharge. Learned: Decision: adopt." in text
+    assert "- Carer call before discharge. Decision: adopt." in text
