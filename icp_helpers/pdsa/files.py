@@ -87,6 +87,21 @@ def read_text(path: str | os.PathLike, *, what: str) -> str:
         ) from None
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date is a YAML error with its line."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
+            ) from None
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def read_yaml(path: str | os.PathLike, *, what: str) -> Any:
     """Read a YAML file safely; syntax errors become :class:`DataFileError` with the line number.
 
@@ -100,14 +115,17 @@ def read_yaml(path: str | os.PathLike, *, what: str) -> Any:
     """
     text = read_text(path, what=what)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)  # safe: _SafeLoader extends yaml.SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            fix = "correct the value on that line"
+        else:
+            fix = "check the indentation, colons and quotes on that line"
         raise DataFileError(
-            f"cannot read {what} from {path}: the YAML is malformed{where} ({problem}); "
-            "check the indentation, colons and quotes on that line"
+            f"cannot read {what} from {path}: the YAML is malformed{where} ({problem}); {fix}"
         ) from None
 
 

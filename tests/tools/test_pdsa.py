@@ -240,6 +240,11 @@ def test_malformed_fixtures_raise_clear_errors(name, words):
         ("- just a list of words\n", ".yaml", "must be a set of 'field: value' pairs"),
         ("pdsa_cycles: 3\n", ".yaml", "expected 'pdsa_cycles:' followed by a list"),
         ("pdsa_cycles:\n- change_idea: Huddle\n  when: 20:00\n", ".yaml", "when must be text"),
+        (
+            "pdsa_cycles:\n- change_idea: Huddle\n  start: 2024-13-01\n",
+            ".yaml",
+            "malformed near line 3, column 10 ('2024-13-01' is not a real date",
+        ),
     ],
 )
 def test_malformed_files_raise_clear_errors(tmp_path, text, suffix, words):
@@ -522,3 +527,10 @@ def test_scale_of_test_names_the_bad_judgement(args, words):
     with pytest.raises(FieldError) as caught:
         choose_test_scale(*args)
     assert words in str(caught.value)
+
+
+def test_yaml_python_tags_are_refused(tmp_path):
+    path = tmp_path / "log.yaml"
+    path.write_text("pdsa_cycles:\n- change_idea: !!python/object/apply:os.getcwd []\n")
+    with pytest.raises(DataFileError, match="could not determine a constructor"):
+        load_cycles(path)
