@@ -206,8 +206,8 @@ class PdsaCycle:
             raise FieldError(f"{where}: {exc}") from None
 
 
-TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(PdsaCycle) if f.type == "str")
 DATE_FIELDS = ("start", "end")
+TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(PdsaCycle) if f.name not in DATE_FIELDS)
 CYCLE_FIELDS = TEXT_FIELDS + DATE_FIELDS
 
 
