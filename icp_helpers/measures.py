@@ -28,8 +28,8 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
+from icp_helpers.files import DataFileError, atomic_write_text, dump_yaml, read_yaml
 from icp_helpers.pdsa.fields import FieldError, choose, clean_text, reject_unknown_keys
-from icp_helpers.pdsa.files import DataFileError, atomic_write_text, dump_yaml, read_yaml
 
 __all__ = [
     "DEFINITION_FIELDS",

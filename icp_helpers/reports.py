@@ -41,9 +41,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from icp_helpers.files import DataFileError, atomic_write_text
 from icp_helpers.pdsa import PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
-from icp_helpers.pdsa.files import DataFileError, atomic_write_text
 from icp_helpers.progress import ProgressScore, parse_month
 
 __all__ = [

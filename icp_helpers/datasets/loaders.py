@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from icp_helpers.files import DataFileError
+
 CSV_SUFFIXES = (".csv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -51,14 +53,6 @@ DATE_FORMATS = (
     "%m/%d/%Y",
 )
 _LISTED = 10  # list at most this many rows in a message
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be used as it is; the message says what is wrong and how to fix it.
-
-    >>> issubclass(DataFileError, ValueError)
-    True
-    """
 
 
 def load_csv(
@@ -88,7 +82,7 @@ def load_csv(
     >>> load_csv(path, date="Month", value="dna")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.datasets.loaders.DataFileError: ...has no column 'Month' (did you mean 'month'?)...
+    icp_helpers.files.DataFileError: ...has no column 'Month' (did you mean 'month'?)...
     """
     source = _checked_path(path, CSV_SUFFIXES, "CSV", "load_excel", EXCEL_SUFFIXES)
     raw = _read_csv(source)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from icp_helpers.files import DataFileError, atomic_write_text
 
 __all__ = [
     "DiagramFileError",
@@ -44,7 +45,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 
 
-class DiagramFileError(ValueError):
+class DiagramFileError(DataFileError):
     """A diagram file (or text) could not be read or written; the message says why."""
 
 
@@ -138,13 +139,4 @@ def save_mapping(data: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DiagramFileError(f"Cannot save to {path}: the folder {folder} does not exist.")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)

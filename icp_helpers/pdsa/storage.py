@@ -2,7 +2,7 @@
 
 A log is a list of :class:`~icp_helpers.pdsa.cycle.PdsaCycle`. Saving writes the whole file
 or nothing; loading a malformed file raises
-:class:`~icp_helpers.pdsa.files.DataFileError` naming the file, the row or line, and the fix.
+:class:`~icp_helpers.files.DataFileError` naming the file, the row or line, and the fix.
 
 >>> import tempfile, pathlib
 >>> from icp_helpers.pdsa.cycle import PdsaCycle
@@ -25,9 +25,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from icp_helpers.files import DataFileError, atomic_write_text, dump_yaml, read_text, read_yaml
 from icp_helpers.pdsa.cycle import CYCLE_FIELDS, PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, reject_unknown_keys
-from icp_helpers.pdsa.files import DataFileError, atomic_write_text, dump_yaml, read_text, read_yaml
 
 __all__ = [
     "load_cycles",
@@ -96,7 +96,7 @@ def load_cycles_yaml(path: str | os.PathLike) -> list[PdsaCycle]:
     >>> load_cycles_yaml(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.files.DataFileError: cannot read a PDSA log ...: cycle 1: act must be ...
+    icp_helpers.files.DataFileError: cannot read a PDSA log ...: cycle 1: act must be ...
     """
     data = read_yaml(path, what=_WHAT)
     if isinstance(data, dict) and set(data) == {YAML_KEY}:
@@ -140,7 +140,7 @@ def load_cycles_csv(path: str | os.PathLike) -> list[PdsaCycle]:
     >>> load_cycles_csv(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.files.DataFileError: cannot read a PDSA log ...: row 2: start: '31/02/2024' ...
+    icp_helpers.files.DataFileError: cannot read a PDSA log ...: row 2: start: '31/02/2024' ...
     """
     text = read_text(path, what=_WHAT)
     try:

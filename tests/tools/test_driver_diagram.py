@@ -265,7 +265,7 @@ def test_a_failed_save_leaves_the_old_file_untouched(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("icp_helpers.diagrams.files.os.replace", broken_replace)
+    monkeypatch.setattr("icp_helpers.files.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         DriverDiagram.load(BRICK_LANE).save(path)
     assert path.read_text(encoding="utf-8") == before

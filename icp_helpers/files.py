@@ -1,6 +1,7 @@
-"""Safe reading and writing of the small text files the QI tools keep (YAML, CSV, HTML).
+"""Safe reading and writing of the small text files the QI tools keep (YAML, CSV, HTML, JSON).
 
-Two promises, shared by the PDSA log, the measurement plan and the sponsor update:
+Two promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
+sponsor updates, learners' data files):
 
 * a failed save never leaves a half-written file: text is written to a temporary file in the
   same folder and moved into place with :func:`os.replace` only when complete;
@@ -70,7 +71,7 @@ def read_text(path: str | os.PathLike, *, what: str) -> str:
     >>> read_text("/no/such/folder/pdsa.yaml", what="a PDSA log")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.files.DataFileError: cannot read a PDSA log: there is no file at /no/such/...
+    icp_helpers.files.DataFileError: cannot read a PDSA log: there is no file at /no/such/...
     """
     source = Path(path)
     if not source.is_file():
@@ -111,7 +112,7 @@ def read_yaml(path: str | os.PathLike, *, what: str) -> Any:
     >>> read_yaml(broken, what="a measurement plan")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.files.DataFileError: cannot read a measurement plan ... near line 2...
+    icp_helpers.files.DataFileError: cannot read a measurement plan ... near line 2...
     """
     text = read_text(path, what=what)
     try:
