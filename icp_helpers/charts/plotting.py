@@ -172,11 +172,14 @@ def _rule_names(result: Any, positions: np.ndarray) -> str:
 
 
 def _runs_parts(result: Any, points: pd.DataFrame) -> np.ndarray:
-    """Per row: does its part show non-random runs (Anhøj, or a part rule of the rule set)?"""
-    runs = _column(points, "runs_signal", False).fillna(False).to_numpy(dtype=bool)
+    """Per row: does its part show non-random runs by a part rule of the chart's own rule set?
+
+    Only the chosen rule set counts (Anhøj's longest run and crossings, or the IHI runs
+    count), so a chart drawn with the IHI rules never shows an Anhøj signal.
+    """
     parts = _column(points, "part", 1).to_numpy()
     flagged_parts = _rule_rows(result, part_level=True).get("part", pd.Series(dtype=int))
-    return runs | np.isin(parts, flagged_parts.to_numpy())
+    return np.isin(parts, flagged_parts.to_numpy())
 
 
 def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Line2D]:

@@ -85,6 +85,21 @@ def test_runs_signal_part_has_a_dashed_centre_line_in_another_colour():
     assert not lines(calm, "ucl") and not lines(calm, "lcl")
 
 
+def test_centre_line_follows_the_chosen_rule_set_not_always_anhoej():
+    # Anhøj finds non-random runs here (a run of 9 below the median); the IHI runs count does not.
+    y = [-0.67, 0.1, -1.9, -1.94, -1.41, -0.8, -0.73, -0.46, -0.19, -0.87, 0.0, 0.59,
+         0.27, 0.88, 1.83, -0.63, 1.6, -1.06, -0.06, 1.01, 1.37, 0.69, 0.71, 1.33]  # fmt: skip
+    anhoej = qic(y, chart="run")
+    ihi = qic(y, chart="run", rules="ihi")
+    assert bool(anhoej.summary.loc[0, "runs_signal"])
+    assert not {"too_few_runs", "too_many_runs"} & set(ihi.signals["rule"])
+    assert lines(anhoej.plot(), "centre_signal")
+    ihi_ax = ihi.plot()
+    assert not lines(ihi_ax, "centre_signal")
+    (plain,) = lines(ihi_ax, "centre")
+    assert plain.get_linestyle() == "-"
+
+
 def test_parts_get_their_own_lines_and_a_separator():
     res = qic(VALUES, x=MONTHS, chart="i", part=[14])
     ax = res.plot()
