@@ -22,11 +22,7 @@ def _course_root(value: str) -> Path:
 def _build(args: argparse.Namespace) -> int:
     from icp_helpers.course.cli_commands import build
 
-    try:
-        built = build(args.root, args.assignments or None)
-    except ValueError as error:
-        print(f"icp build: {error}", file=sys.stderr)
-        return 2
+    built = build(args.root, args.assignments or None)
     print(f"Regenerated release/ from source/ for {len(built)} assignment(s): {', '.join(built)}")
     return 0
 
@@ -37,26 +33,89 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if check(args.root) else 0
 
 
+def _facilitator(verb: str):
+    """The handler for a facilitator command, imported only when it is run."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from icp_helpers.facilitator import commands
+
+        return getattr(commands, verb)(args)
+
+    return handler
+
+
+def _add_common(command: argparse.ArgumentParser, cohort: bool = True) -> None:
+    command.add_argument(
+        "--root", type=_course_root, default=".", help="the course folder (default: here)"
+    )
+    if cohort:
+        command.add_argument("cohort", metavar="COHORT", help="the cohort number, e.g. 10")
+        command.add_argument(
+            "--cohorts-dir",
+            type=Path,
+            help="where cohort folders live (default: $ICP_COHORTS_DIR or <course>/cohorts)",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="icp",
-        description="Improvement Coaching Programme: build, check and run the course.",
+        description="Improvement Coaching Programme: build, check and run the course and cohorts.",
     )
     parser.add_argument("--version", action="version", version=f"icp {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, handler, summary in [
-        ("build", _build, "regenerate release/ from source/ with nbgrader"),
-        ("check", _check, "check every assignment against the course's gates"),
-    ]:
-        command = commands.add_parser(name, help=summary, description=summary)
-        command.add_argument(
-            "--root", type=_course_root, default=".", help="the course folder (default: here)"
-        )
+
+    def add(name: str, handler, summary: str, cohort: bool = True, into=commands):
+        command = into.add_parser(name, help=summary, description=summary)
+        _add_common(command, cohort)
         command.set_defaults(handler=handler)
-        if name == "build":
+        return command
+
+    build = add("build", _build, "regenerate release/ from source/ with nbgrader", cohort=False)
+    build.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="only these")
+    add("check", _check, "check every assignment against the course's gates", cohort=False)
+
+    cohort = commands.add_parser("cohort", help="a cohort's schedule and course folder")
+    cohort_verbs = cohort.add_subparsers(dest="verb", metavar="VERB", required=True)
+    create = add(
+        "create",
+        _facilitator("cohort_create"),
+        "set up a cohort's folder and gradebook",
+        into=cohort_verbs,
+    )
+    create.add_argument(
+        "--db-url",
+        help="gradebook server, e.g. postgresql://user@host/ "
+        "(default: $ICP_DB_URL, else SQLite in the cohort folder)",
+    )
+    create.add_argument(
+        "--exchange",
+        type=Path,
+        help="nbgrader exchange folder on a shared machine or JupyterHub "
+        "(default: none; releases are zipped for e-mail)",
+    )
+    for verb, summary in [
+        ("show", "check a cohort's schedule and print its calendar"),
+        ("ics", "write the cohort's calendar as an iCalendar file"),
+    ]:
+        command = add(verb, _facilitator(f"cohort_{verb}"), summary, into=cohort_verbs)
+        if verb == "ics":
+            command.add_argument("-o", "--output", type=Path, help="file to write")
+    for command in (create, *cohort_verbs.choices.values()):
+        if "--schedule" not in command._option_string_actions:
             command.add_argument(
-                "assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all)"
+                "--schedule", type=Path, help="the schedule (default: course/cohorts/COHORT.yml)"
             )
+
+    roster = commands.add_parser("roster", help="a cohort's trainees")
+    roster_verbs = roster.add_subparsers(dest="verb", metavar="VERB", required=True)
+    imported = add(
+        "import",
+        _facilitator("roster_import"),
+        "import or update trainees from a CSV (id, names, email, directorate)",
+        into=roster_verbs,
+    )
+    imported.add_argument("csv", type=Path, metavar="ROSTER.csv")
     return parser
 
 
@@ -66,7 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ValueError as error:  # every bad input is a ValueError naming the problem and the fix
+        name = " ".join(part for part in (args.command, getattr(args, "verb", None)) if part)
+        print(f"icp {name}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("icp: stopped; nothing was left half-written.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""Where a cohort's gradebook lives: SQLite in the cohort folder, or a PostgreSQL database.
+
+Each cohort has its own gradebook, never shared with another cohort. By default it is an
+SQLite file in the cohort's folder. Trusts running many cohorts on a shared server pass
+``--db-url`` (or set ``ICP_DB_URL``) to a PostgreSQL server; each cohort then gets its own
+database, ``icp_cohort_<id>``, created on first use, unless the address names one.
+
+>>> gradebook_url(Path("/srv/icp/cohorts/10"), "10")
+'sqlite:////srv/icp/cohorts/10/gradebook.db?timeout=60'
+>>> gradebook_url(Path("/srv/icp/cohorts/10"), "10", "postgresql://coach@db.trust.nhs.uk")
+'postgresql://coach@db.trust.nhs.uk/icp_cohort_10'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from icp_helpers.facilitator.privacy import masked_url
+
+DB_URL_VARIABLE = "ICP_DB_URL"
+SQLITE_WAIT_SECONDS = 60  # parallel graders wait this long for SQLite's write lock
+
+
+class GradebookError(ValueError):
+    """A gradebook address is unusable or its server cannot be reached."""
+
+
+def gradebook_url(cohort_root: Path, cohort: str, db_url: str | None = None) -> str:
+    """The gradebook address for a cohort: ``db_url``, else ``$ICP_DB_URL``, else SQLite."""
+    url = db_url or os.environ.get(DB_URL_VARIABLE)
+    if not url:
+        return f"sqlite:///{cohort_root / 'gradebook.db'}?timeout={SQLITE_WAIT_SECONDS}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise GradebookError(
+            f"--db-url {masked_url(url)!r} is not a database address; write it like "
+            "postgresql://user:password@host:5432/ (or leave it out for SQLite)."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return url
+    if backend not in ("postgresql", "postgres"):
+        raise GradebookError(
+            f"--db-url uses {backend!r}; the gradebook runs on SQLite (the default) or "
+            "PostgreSQL (postgresql://...)."
+        )
+    if parsed.drivername == "postgres":
+        parsed = parsed.set(drivername="postgresql")
+    if not parsed.database:
+        safe = re.sub(r"[^a-z0-9_]", "_", str(cohort).lower())
+        parsed = parsed.set(database=f"icp_cohort_{safe}")
+    return parsed.render_as_string(hide_password=False)
+
+
+def prepare_database(url: str) -> None:
+    """Make sure the gradebook's database exists (PostgreSQL), creating it if need be."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    import psycopg2
+    from psycopg2 import errors, sql
+
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres",
+            user=parsed.username,
+            password=parsed.password,
+            host=parsed.host,
+            port=parsed.port,
+        )
+    except psycopg2.OperationalError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
+        raise GradebookError(
+            f"cannot reach the PostgreSQL server at {masked_url(url)} ({first}); check that "
+            "the server is running and the address, user and password are right."
+        ) from None
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,))
+            if cursor.fetchone() is None:
+                with contextlib.suppress(errors.DuplicateDatabase):
+                    cursor.execute(
+                        sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database))
+                    )
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def open_gradebook(url: str, course_id: str) -> Iterator:
+    """Open the cohort's nbgrader gradebook (``nbgrader.api.Gradebook``) for reading or writing."""
+    from nbgrader.api import Gradebook
+
+    # nbgrader starts `alembic` by name: find it beside this Python even outside the venv.
+    here = os.path.dirname(sys.executable)
+    if here not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
+    with Gradebook(url, course_id=course_id) as gradebook:
+        yield gradebook
