@@ -1,0 +1,217 @@
+"""Grade a folder of submissions: every notebook in its own fresh process, many at once.
+
+:func:`grade_submissions` is the engine behind ``icp grade --jobs N``. It works on any
+nbgrader course folder (``nbgrader_config.py``, ``source/``,
+``submitted/<student>/<assignment>/`` and a gradebook the assignment has been generated
+into) and always finishes: a submission that is broken, hostile or runaway becomes a
+result with a reason, never an exception or a hung batch. Re-running after an
+interruption grades only what was not recorded completely (see
+:mod:`icp_helpers.grading.record`).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from icp_helpers.grading import record
+from icp_helpers.grading.course import GradingCourse, load_course
+from icp_helpers.grading.limits import Limits
+from icp_helpers.grading.pool import WarmPool, WorkerError
+from icp_helpers.grading.report import GradingReport, SubmissionResult
+from icp_helpers.grading.submission import Submission, finish, fingerprint, prepare
+from icp_helpers.grading.worker import DEFAULT_PRELOAD
+
+Progress = Callable[[SubmissionResult, int, int], None]
+
+
+def _assignment_layout(course: GradingCourse, assignment: str) -> dict[str, list]:
+    """Notebook name -> [(graded cell name, max score)], from the gradebook."""
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        try:
+            found = gradebook.find_assignment(assignment)
+        except MissingEntry:
+            raise ValueError(
+                f"{assignment} is not in the gradebook {course.db_url}; run "
+                f"`nbgrader generate_assignment {assignment}` in {course.root} first."
+            ) from None
+        layout = {}
+        for notebook in found.notebooks:
+            cells = [(c.name, float(c.max_score)) for c in notebook.grade_cells]
+            cells += [(c.name, float(c.max_score)) for c in notebook.task_cells]
+            layout[notebook.name] = cells
+    if not layout:
+        raise ValueError(f"{assignment} has no notebooks in the gradebook; generate it first.")
+    return layout
+
+
+def _modules_imported(course: GradingCourse, assignment: str) -> list[str]:
+    """Top-level modules the assignment's source notebooks import (to preload them)."""
+    modules: list[str] = []
+    for path in sorted(course.source_folder(assignment).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules.extend(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules.append(node.module)
+    return list(dict.fromkeys([*DEFAULT_PRELOAD, *modules]))
+
+
+def _skipped(course: GradingCourse, assignment: str, student: str) -> SubmissionResult:
+    summary = json.loads(record.marker_path(course.root, assignment, student).read_text())
+    return SubmissionResult(
+        student=student,
+        outcome="skipped",
+        reason=f"already graded ({summary.get('outcome')}); pass force=True to grade again",
+        problems=list(summary.get("problems", [])),
+        score=float(summary.get("score", 0.0)),
+        max_score=float(summary.get("max_score", 0.0)),
+    )
+
+
+def grade_submissions(
+    course_root: Path,
+    assignment: str,
+    students: list[str] | None = None,
+    *,
+    jobs: int = 1,
+    timeout: float = 120,
+    memory_mb: int = 1024,
+    progress: Progress | None = None,
+    force: bool = False,
+    db_url: str | None = None,
+) -> GradingReport:
+    """Autograde every submission of ``assignment`` (or just ``students``) into the gradebook.
+
+    Each notebook runs in a fresh process forked from a warmed worker, at most ``jobs`` at a
+    time, under a wall-clock limit of ``timeout`` seconds for the whole notebook and a
+    memory limit of ``memory_mb`` megabytes above the warmed worker's own use. Already
+    graded, unchanged submissions are skipped unless ``force``. ``progress`` is called as
+    ``progress(result, done, total)`` after each submission. ``db_url`` overrides the
+    course's gradebook address.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}.")
+    course = load_course(Path(course_root), db_url)
+    limits = Limits(timeout=timeout, cell_timeout=course.cell_timeout, memory_mb=memory_mb)
+    layout = _assignment_layout(course, assignment)
+    wanted = course.students_with_submissions(assignment)
+    if students is not None:
+        missing = sorted(set(students) - set(wanted))
+        if missing:
+            raise ValueError(
+                f"no submission of {assignment} for {', '.join(missing)} under "
+                f"{course.root / course.coursedir.submitted_directory}; check the student ids."
+            )
+        wanted = [student for student in wanted if student in set(students)]
+    report = GradingReport(assignment)
+
+    def done(result: SubmissionResult) -> None:
+        report.results.append(result)
+        if progress is not None:
+            progress(result, len(report.results), len(wanted))
+
+    queue = deque()
+    for student in wanted:
+        folder = course.submitted_folder(student, assignment)
+        if not force and record.is_done(course.root, assignment, student, fingerprint(folder)):
+            done(_skipped(course, assignment, student))
+        else:
+            queue.append(student)
+    if not queue:
+        return report
+    job_limits = {
+        "timeout": limits.timeout,
+        "cell_timeout": limits.cell_alarm_seconds(),
+        "memory_mb": limits.memory_mb,
+    }
+    scratch = Path(tempfile.mkdtemp(prefix="icp-grading-"))
+    try:
+        _run_queue(course, assignment, layout, queue, jobs, job_limits, scratch, done)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return report
+
+
+def _run_queue(
+    course: GradingCourse,
+    assignment: str,
+    layout: dict[str, list],
+    queue: deque,
+    jobs: int,
+    job_limits: dict[str, Any],
+    scratch: Path,
+    done: Callable[[SubmissionResult], None],
+) -> None:
+    """Prepare submissions as slots free up, run their notebooks, finish each when all ran."""
+    waiting: deque[dict[str, Any]] = deque()
+    running: dict[str, tuple[Submission, str]] = {}
+    open_submissions: dict[str, Submission] = {}
+    preload = _modules_imported(course, assignment)
+    pool = WarmPool(preload)
+    pool.start()
+    try:
+        while queue or waiting or running:
+            while len(running) < jobs and (waiting or queue):
+                if not waiting:
+                    student = queue.popleft()
+                    submission = prepare(
+                        course, assignment, student, list(layout), scratch, job_limits
+                    )
+                    if not submission.pending_jobs():
+                        done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+                        continue
+                    open_submissions[student] = submission
+                    waiting.extend(submission.pending_jobs())
+                    continue
+                job = waiting.popleft()
+                student, name = job["id"].split("/", 1)
+                pool.submit(job)
+                running[job["id"]] = (open_submissions[student], name)
+            if not running:
+                continue
+            try:
+                ending = pool.next_ending()
+            except WorkerError:
+                ending = None
+            if ending is None:  # the worker itself died: everything running counts as died
+                for job_id in list(running):
+                    _end(job_id, {"status": "killed", "signal": "worker stopped"}, running)
+                pool.close()
+                pool = WarmPool(preload)
+                pool.start()
+            else:
+                _end(ending["id"], ending, running)
+            for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
+                submission = open_submissions.pop(student)
+                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+    finally:
+        pool.close()
+
+
+def _end(job_id: str, ending: dict[str, Any], running: dict[str, tuple[Submission, str]]) -> None:
+    submission, name = running.pop(job_id)
+    submission.plans[name].ending = ending
+
+
+def _complete(submission: Submission) -> bool:
+    return all(plan.job is None or plan.ending is not None for plan in submission.plans.values())

@@ -1,0 +1,202 @@
+"""Write one submission's grades to the gradebook in a single transaction, and mark it done.
+
+Everything for a submission (the student, the submission, every grade and comment, the
+late penalty) is written through nbgrader's own ``Gradebook`` API inside one database
+transaction: the session is joined to an outer transaction whose commits stay pending,
+so a grader killed part way leaves the gradebook exactly as it was before that
+submission. Grades are updated in place (nbgrader keeps one row per cell and student),
+so re-running never duplicates them.
+
+After the commit the autograded notebooks are written (atomically) and last of all a
+small "done" marker under ``<course>/.icp-grading/<assignment>/<student>.json`` holding
+the submission's fingerprint. :func:`is_done` trusts a submission only when its marker
+matches the current files, so an interrupted run is simply graded again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import AssignLatePenalties
+from sqlalchemy.orm import scoped_session, sessionmaker
+from traitlets.config import Config
+
+from icp_helpers.grading.score import CellScore
+
+MARKER_FOLDER = ".icp-grading"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def one_transaction(db_url: str, course_id: str) -> Iterator[Gradebook]:
+    """A ``Gradebook`` whose every commit stays pending until the block ends without error."""
+    with Gradebook(db_url, course_id) as gradebook:
+        connection = gradebook.engine.connect()
+        transaction = connection.begin()
+        gradebook.db.remove()
+        gradebook.db = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="rollback_only", autoflush=True)
+        )
+        try:
+            yield gradebook
+            gradebook.db.flush()
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            gradebook.db.remove()
+            connection.close()
+
+
+def marker_path(course_root: Path, assignment: str, student: str) -> Path:
+    return course_root / MARKER_FOLDER / assignment / f"{student}.json"
+
+
+def is_done(course_root: Path, assignment: str, student: str, fingerprint: str) -> bool:
+    """True when this exact submission was graded and recorded completely before."""
+    path = marker_path(course_root, assignment, student)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("fingerprint") == fingerprint
+    except (OSError, ValueError):
+        return False
+
+
+def forget(course_root: Path, assignment: str, student: str) -> None:
+    """Remove a submission's done marker (before it is graded again)."""
+    with contextlib.suppress(FileNotFoundError):
+        marker_path(course_root, assignment, student).unlink()
+
+
+def _comment_targets(notebook: Any, scores: list[CellScore]) -> dict[str, list[str]]:
+    """For each flagged test cell, the answer cell above it that carries the reason."""
+    reasons: dict[str, list[str]] = {}
+    flagged = {s.grade_id: s.reason for s in scores if s.needs_manual_grade and s.reason}
+    last_solution = None
+    first_solution = None
+    for cell in notebook.cells if notebook is not None else []:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            last_solution = meta.get("grade_id")
+            first_solution = first_solution or last_solution
+        grade_id = meta.get("grade_id")
+        if grade_id in flagged:
+            target = last_solution or first_solution
+            if target:
+                reasons.setdefault(target, []).append(f"{grade_id}: {flagged[grade_id]}")
+    return reasons
+
+
+def record_submission(
+    db_url: str,
+    course_id: str,
+    assignment: str,
+    student: str,
+    notebooks: dict[str, tuple[Any, list[CellScore]]],
+    *,
+    timestamp: Any,
+    config: Config,
+    note: str = "",
+) -> None:
+    """Write every grade and comment of one submission in one transaction.
+
+    ``notebooks`` maps a notebook name to ``(executed notebook or None, its cell scores)``.
+    ``note`` (an unusable notebook's reason, say) goes on the first answer cell's comment.
+    """
+    with one_transaction(db_url, course_id) as gradebook:
+        gradebook.update_or_create_student(student)
+        with gradebook.db.no_autoflush:  # nbgrader links the new rows before adding them
+            if timestamp:
+                gradebook.update_or_create_submission(assignment, student, timestamp=timestamp)
+            else:
+                gradebook.update_or_create_submission(assignment, student)
+        for name, (notebook, scores) in notebooks.items():
+            for score in scores:
+                grade = gradebook.find_grade(score.grade_id, name, assignment, student)
+                grade.auto_score = score.auto_score
+                grade.needs_manual_grade = bool(
+                    score.needs_manual_grade
+                    or grade.manual_score is not None
+                    or score.auto_score is None
+                )
+            _record_comments(gradebook, name, assignment, student, notebook, scores, note)
+            _late_penalty(gradebook, name, assignment, student, config)
+
+
+def _record_comments(gradebook, name, assignment, student, notebook, scores, note) -> None:
+    reasons = _comment_targets(notebook, scores)
+    cells = {}
+    if notebook is not None:
+        for cell in notebook.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") or meta.get("task"):
+                cells[meta["grade_id"]] = cell
+    source = gradebook.find_notebook(name, assignment)
+    names = [c.name for c in source.solution_cells] + [c.name for c in source.task_cells]
+    for index, cell_name in enumerate(names):
+        try:
+            comment = gradebook.find_comment(cell_name, name, assignment, student)
+        except MissingEntry:
+            continue
+        cell = cells.get(cell_name)
+        parts = []
+        if cell is not None and not utils.is_task(cell):
+            if cell.metadata.nbgrader.get("checksum") == utils.compute_checksum(cell):
+                parts.append("No response.")
+        if cell is None and note and index == 0:
+            parts.append(note)
+        parts.extend(reasons.get(cell_name, []))
+        comment.auto_comment = " ".join(parts) or None
+
+
+def _late_penalty(gradebook, name, assignment, student, config) -> None:
+    """nbgrader's late-penalty plugin, applied inside the same transaction."""
+    submission = gradebook.find_submission(assignment, student)
+    notebook = gradebook.find_submission_notebook(name, assignment, student)
+    gradebook.db.flush()
+    notebook.late_submission_penalty = None
+    if submission.total_seconds_late > 0:
+        assigner = AssignLatePenalties(config=config)
+        assigner.init_plugin()
+        penalty = assigner.plugin_inst.late_submission_penalty(
+            student, notebook.score, submission.total_seconds_late
+        )
+        if penalty is not None:
+            notebook.late_submission_penalty = max(0, min(penalty, notebook.score))
+
+
+def write_outputs(
+    autograded_folder: Path,
+    notebooks: dict[str, Any],
+    course_root: Path,
+    assignment: str,
+    student: str,
+    summary: dict[str, Any],
+) -> None:
+    """Write the autograded notebooks, then the done marker (last, so it proves the rest)."""
+    for name, notebook in notebooks.items():
+        if notebook is not None:
+            atomic_write(autograded_folder / f"{name}.ipynb", nbformat.writes(notebook))
+    atomic_write(marker_path(course_root, assignment, student), json.dumps(summary, indent=1))

@@ -1,0 +1,256 @@
+"""One student's submission: prepare it for running, then turn its runs into a result.
+
+:func:`prepare` reads and sanitises each notebook, scans it for tampering, lays out the
+autograded folder (as nbgrader does: the student's other files, then the course's data
+files over them) and writes the cells each run needs. :func:`finish` scores the runs,
+records them in one gradebook transaction and writes the autograded notebooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbgrader import utils as nbgrader_utils
+
+from icp_helpers.grading import record
+from icp_helpers.grading.course import GradingCourse
+from icp_helpers.grading.execute import RunLog, read_run_log
+from icp_helpers.grading.intake import Intake, sanitise
+from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious
+from icp_helpers.grading.score import (
+    CellScore,
+    fill_outputs,
+    post_process,
+    score_notebook,
+    zero_scores,
+)
+from icp_helpers.grading.tamper import Finding, scan_cells
+
+ENGINE_VERSION = "icp-grading-1"
+
+
+@dataclass
+class NotebookPlan:
+    """One notebook of a submission: its intake, findings and (if it runs) its job."""
+
+    intake: Intake
+    findings: list[Finding] = field(default_factory=list)
+    job: dict[str, Any] | None = None
+    ending: dict[str, Any] | None = None
+
+
+@dataclass
+class Submission:
+    """Everything known about one student's submission while it is being graded."""
+
+    student: str
+    fingerprint: str
+    timestamp: Any
+    plans: dict[str, NotebookPlan]
+    started: float = field(default_factory=time.monotonic)
+
+    def pending_jobs(self) -> list[dict[str, Any]]:
+        return [plan.job for plan in self.plans.values() if plan.job and plan.ending is None]
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of every file a student submitted (names and contents) and of this engine."""
+    digest = hashlib.sha256(ENGINE_VERSION.encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _lay_out_folder(course: GradingCourse, assignment: str, student: str) -> Path:
+    """Fill ``autograded/<student>/<assignment>`` as nbgrader's autograde does."""
+    submitted = course.submitted_folder(student, assignment)
+    destination = course.autograded_folder(student, assignment)
+    destination.mkdir(parents=True, exist_ok=True)
+    for old in destination.glob("*.ipynb"):
+        old.unlink()
+    ignore = list(course.coursedir.ignore) + ["*.ipynb"]
+    for base in (submitted, course.source_folder(assignment)):
+        for filename in nbgrader_utils.find_all_files(str(base), ignore):
+            target = destination / Path(filename).relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.unlink()
+            shutil.copy(filename, target)
+    return destination
+
+
+def _read_text(path: Path) -> tuple[str | None, str]:
+    if not path.is_file():
+        return None, ""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return "\x00", "the notebook file is not UTF-8 text."
+
+
+def prepare(
+    course: GradingCourse,
+    assignment: str,
+    student: str,
+    notebook_names: list[str],
+    scratch: Path,
+    limits: dict[str, Any],
+) -> Submission:
+    """Read, sanitise and scan one submission and lay out its folder; build its run jobs."""
+    submitted = course.submitted_folder(student, assignment)
+    record.forget(course.root, assignment, student)
+    workdir = _lay_out_folder(course, assignment, student)
+    others = sorted(p.name for p in submitted.glob("*.ipynb"))
+    plans = {}
+    for name in notebook_names:
+        text, problem = _read_text(submitted / f"{name}.ipynb")
+        if text is None:
+            intake = Intake(name=name, outcome="missing")
+            strays = [o for o in others if o[: -len(".ipynb")] not in notebook_names]
+            intake.reason = f"{name}.ipynb was not submitted" + (
+                f"; the folder holds {', '.join(strays)}, which may be from another assignment."
+                if strays
+                else "."
+            )
+            if strays:
+                intake.outcome = "wrong_assignment"
+        elif problem:
+            intake = Intake(name=name, outcome="corrupt", reason=problem)
+        else:
+            intake = sanitise(text, name, assignment, student, course.db_url, course.config)
+        plan = NotebookPlan(intake=intake)
+        if intake.notebook is not None:
+            plan.findings = scan_cells(intake.notebook.cells)
+            cells_path = scratch / f"{student}--{name}.cells.json"
+            cells_path.write_text(json.dumps(intake.notebook.cells), encoding="utf-8")
+            plan.job = {
+                "id": f"{student}/{name}",
+                "workdir": str(workdir),
+                "cells": str(cells_path),
+                "log": str(scratch / f"{student}--{name}.run.jsonl"),
+                "env": {"NBGRADER_EXECUTION": "autograde"},
+                **limits,
+            }
+        plans[name] = plan
+    timestamp = course.coursedir.get_existing_timestamp(str(submitted))
+    return Submission(student, fingerprint(submitted), timestamp, plans)
+
+
+def _cell_label(cells: list[Any], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return "an unknown cell"
+    meta = cells[index].metadata.get("nbgrader", {})
+    return meta.get("grade_id") or f"cell {index + 1}"
+
+
+def _run_problems(plan: NotebookPlan, run: RunLog, timeout: float) -> tuple[list, str | None]:
+    """What went wrong while the notebook ran: ([(kind, reason)], why unreached cells stopped)."""
+    ending = plan.ending or {}
+    cells = plan.intake.notebook.cells
+    problems = []
+    stopped = None
+    running = _cell_label(cells, run.running)
+    if ending.get("timed_out"):
+        stopped = f"the notebook was stopped after {timeout:g} s, while running {running}"
+        problems.append(("timed_out", stopped))
+    elif run.exited:
+        stopped = "the notebook asked Python to quit (exit()) and the cells after it did not run"
+        problems.append(("kernel_died", stopped))
+    elif not run.finished:
+        how = ending.get("signal") or f"exit code {ending.get('code')}"
+        stopped = f"the notebook's Python process stopped ({how}) while running {running}"
+        problems.append(("kernel_died", stopped))
+    for index in run.timed_out_cells:
+        problems.append(("timed_out", f"{_cell_label(cells, index)} ran past its time limit"))
+    for index in run.memory_error_cells:
+        problems.append(("out_of_memory", f"{_cell_label(cells, index)} ran out of memory"))
+    return problems, stopped
+
+
+def finish(
+    course: GradingCourse,
+    assignment: str,
+    submission: Submission,
+    graded_cells: dict[str, list[tuple[str, float]]],
+    timeout: float,
+) -> SubmissionResult:
+    """Score every notebook of a finished submission, record it, and report it."""
+    kinds: list[tuple[str, str]] = []
+    recorded: dict[str, tuple[Any, list[CellScore]]] = {}
+    executed_notebooks: dict[str, Any] = {}
+    note = ""
+    for name, plan in submission.plans.items():
+        intake = plan.intake
+        if intake.notebook is None:
+            kinds.append((intake.outcome or "corrupt", intake.reason))
+            note = note or intake.reason
+            recorded[name] = (None, zero_scores(name, graded_cells[name], intake.reason))
+            continue
+        kinds.extend(intake.notes)
+        run = read_run_log(Path(plan.job["log"]))
+        problems, stopped = _run_problems(plan, run, timeout)
+        kinds.extend(problems)
+        resources = {"nbgrader": {"notebook": name, "assignment": assignment}}
+        executed = post_process(
+            fill_outputs(intake.notebook, run, stopped), course.config, resources
+        )
+        scores = score_notebook(name, executed, run, plan.findings)
+        kinds.extend(("tampered", f"{f.cell}: {f.reason}") for f in plan.findings)
+        executed.metadata["icp_grading"] = {
+            "engine": ENGINE_VERSION,
+            "problems": [reason for _, reason in kinds],
+        }
+        recorded[name] = (executed, scores)
+        executed_notebooks[name] = executed
+    record.record_submission(
+        course.db_url,
+        course.course_id,
+        assignment,
+        submission.student,
+        recorded,
+        timestamp=submission.timestamp,
+        config=course.config,
+        note=note,
+    )
+    outcome = most_serious([kind for kind, _ in kinds])
+    reason = next((text for kind, text in kinds if kind == outcome), "")
+    all_scores = [score for _, scores in recorded.values() for score in scores]
+    result = SubmissionResult(
+        student=submission.student,
+        outcome=outcome,
+        reason=reason,
+        problems=[f"{kind}: {text}" for kind, text in kinds],
+        score=sum(score.auto_score or 0.0 for score in all_scores),
+        max_score=sum(score.max_score for score in all_scores),
+        flagged=[
+            FlaggedCell(s.notebook, s.grade_id, s.reason)
+            for s in all_scores
+            if s.needs_manual_grade and s.reason
+        ],
+        seconds=time.monotonic() - submission.started,
+    )
+    record.write_outputs(
+        course.autograded_folder(submission.student, assignment),
+        executed_notebooks,
+        course.root,
+        assignment,
+        submission.student,
+        {
+            "fingerprint": submission.fingerprint,
+            "outcome": result.outcome,
+            "reason": result.reason,
+            "problems": result.problems,
+            "score": result.score,
+            "max_score": result.max_score,
+            "flagged": [vars(flag) for flag in result.flagged],
+        },
+    )
+    return result
