@@ -116,7 +116,74 @@ def build_parser() -> argparse.ArgumentParser:
         into=roster_verbs,
     )
     imported.add_argument("csv", type=Path, metavar="ROSTER.csv")
+
+    released = add(
+        "release",
+        _facilitator("release"),
+        "generate and release assignments with the cohort's due dates",
+    )
+    released.add_argument(
+        "assignment",
+        nargs="?",
+        metavar="ASSIGNMENT",
+        help="this one (default: every assignment whose release date has come)",
+    )
+    released.add_argument("--on", metavar="DATE", help="release what is due by this date")
+    collected = add(
+        "collect",
+        _facilitator("collect"),
+        "collect submissions from the exchange or a zip of e-mailed notebooks",
+    )
+    collected.add_argument("assignment", metavar="ASSIGNMENT")
+    collected.add_argument("--zip", type=Path, metavar="FILE", help="a zip of e-mailed notebooks")
+    graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
+    graded.add_argument("assignment", metavar="ASSIGNMENT")
+    _add_grading_options(graded)
+    fed = add("feedback", _facilitator("feedback"), "per-trainee HTML feedback")
+    fed.add_argument("assignment", metavar="ASSIGNMENT")
+    reported = add(
+        "report",
+        _facilitator("report"),
+        "grades CSV, progress per trainee and the cohort dashboard",
+    )
+    reported.add_argument(
+        "--names",
+        action="store_true",
+        help="show trainees' names on the dashboard (default: ids only)",
+    )
+
+    shown = commands.add_parser(
+        "demo",
+        help="the whole cycle on cohort 10 with synthetic trainees",
+        description="Run the whole cycle on cohort 10 with synthetic "
+        "trainees: create, import, release, collect, grade, feedback, "
+        "report.",
+    )
+    _add_common(shown, cohort=False)
+    shown.add_argument(
+        "--cohorts-dir",
+        type=Path,
+        help="where to put the demo cohort (default: <course>/cohorts/demo)",
+    )
+    shown.add_argument(
+        "--assignments",
+        nargs="+",
+        metavar="ASSIGNMENT",
+        help="which assignments (default: the first two; 'all' for every one)",
+    )
+    _add_grading_options(shown)
+    shown.set_defaults(handler=_facilitator("demo"))
     return parser
+
+
+def _add_grading_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", type=int, default=2, help="submissions graded at once (2)")
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds one submission may take before it is stopped (600)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

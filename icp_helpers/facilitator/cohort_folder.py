@@ -178,12 +178,23 @@ def create_cohort(
 def open_cohort(course_root: Path, cohort: str, *, where: Path | None = None) -> CohortFolder:
     """The cohort's folder as made by :func:`create_cohort`, or a message saying how to make it."""
     root = cohorts_dir(course_root, where) / str(cohort)
-    settings_file = root / SETTINGS_FILE
-    if not settings_file.is_file():
+    if not (root / SETTINGS_FILE).is_file():
         raise CohortFolderError(
             f"there is no cohort {cohort} in {root.parent}; run `icp cohort create {cohort}` "
             "first (or pass --cohorts-dir if it lives elsewhere)."
         )
+    return folder_at(root)
+
+
+def folder_at(root: Path) -> CohortFolder:
+    """The cohort folder at ``root`` (a folder made by :func:`create_cohort`)."""
+    settings_file = Path(root) / SETTINGS_FILE
+    if not settings_file.is_file():
+        raise CohortFolderError(
+            f"{root} is not a cohort folder (it has no {SETTINGS_FILE}); "
+            "make one with `icp cohort create`."
+        )
+    root = Path(root).resolve()
     settings = json.loads(settings_file.read_text(encoding="utf-8"))
     return CohortFolder(
         root=root,

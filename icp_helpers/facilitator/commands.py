@@ -74,3 +74,129 @@ def roster_import(args: argparse.Namespace) -> int:
             f"were kept: {', '.join(summary.kept)}"
         )
     return 0
+
+
+def release(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.release import release as release_assignments
+
+    folder = _folder(args)
+    when = _when(args.on, folder) if args.on else None
+    released = release_assignments(folder, args.assignment, when=when)
+    if not released:
+        print(
+            f"Nothing to release: no assignment's release date has come for cohort "
+            f"{folder.cohort}. Name one: icp release {folder.cohort} ASSIGNMENT"
+        )
+        return 0
+    for item in released:
+        print(
+            f"Released {item.assignment} (due {item.due:%a %d %b %Y %H:%M}) to {item.destination}"
+        )
+    return 0
+
+
+def collect(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.collect import collect as collect_submissions
+
+    folder = _folder(args)
+    report = collect_submissions(folder, args.assignment, args.zip)
+    print(
+        f"Collected {args.assignment} for {len(report.collected)} trainee(s): "
+        f"{', '.join(sorted(report.collected)) or 'none'}"
+    )
+    if report.missing:
+        print(f"  nothing from {len(report.missing)}: {', '.join(report.missing)}")
+    if report.unmatched:
+        print(f"  {len(report.unmatched)} file(s) could not be matched; kept in {report.kept_in}:")
+        for name, reason in report.unmatched:
+            print(f"    {name}: {reason}")
+    return 0
+
+
+def grade(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.grade import OUTCOMES, grade_cohort
+
+    folder = _folder(args)
+    bar = _ProgressBar(args.assignment)
+    report = grade_cohort(
+        folder.root, args.assignment, jobs=args.jobs, progress=bar, timeout=args.timeout
+    )
+    bar.close()
+    print(f"{'trainee':<10} {'outcome':<16} {'score':>9}  late  reason")
+    for o in report.outcomes:
+        score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
+        print(
+            f"{o.trainee:<10} {OUTCOMES[o.outcome]:<16} {score:>9}  "
+            f"{'yes' if o.late else '   '}   {o.reason}"
+        )
+    counts = ", ".join(f"{n} {OUTCOMES[k]}" for k, n in report.counts().items())
+    print(f"{args.assignment}: {counts}.")
+    problems = sum(n for k, n in report.counts().items() if k not in ("graded", "missing"))
+    return 1 if problems else 0
+
+
+def feedback(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.feedback import generate_feedback
+
+    made = generate_feedback(_folder(args), args.assignment)
+    pages = sum(len(item.pages) for item in made)
+    print(f"Feedback for {args.assignment}: {pages} page(s) for {len(made)} trainee(s).")
+    for item in made:
+        where = item.zip_file or (item.pages[0].parent if item.pages else "-")
+        print(f"  {item.trainee}: {where}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.report import write_report
+
+    made = write_report(_folder(args), names=args.names)
+    print(f"Grades (nbgrader export CSV): {made.grades_csv}")
+    print(f"Progress per trainee:         {made.progress_csv}")
+    print(f"Cohort dashboard:             {made.dashboard}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.demo import run_demo
+
+    return run_demo(
+        args.root,
+        where=args.cohorts_dir,
+        assignments=args.assignments,
+        jobs=args.jobs,
+        timeout=args.timeout,
+    )
+
+
+def _when(text: str, folder):
+    import datetime as dt
+
+    try:
+        day = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
+    zone = folder.schedule().zone
+    return day.replace(tzinfo=zone) if day.tzinfo is None else day
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, naming trainees by id only."""
+
+    def __init__(self, label: str, width: int = 30):
+        self.label, self.width, self.shown = label, width, False
+
+    def __call__(self, done: int, total: int, outcome) -> None:
+        import sys
+
+        filled = int(self.width * done / max(total, 1))
+        bar = "#" * filled + "-" * (self.width - filled)
+        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{total} {outcome.trainee:<10}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        import sys
+
+        if self.shown:
+            sys.stderr.write("\n")

@@ -1,0 +1,283 @@
+"""The cohort dashboard: one self-contained HTML page for planning the next session.
+
+Three charts (completion per assignment, score distributions, the exercises most trainees
+got wrong) and a progress table. Trainees appear by id unless names are passed in. Colours
+are the Okabe-Ito colour-blind-safe set, and every category also has a hatch pattern and a
+text label, so nothing is carried by colour alone.
+
+>>> import pandas as pd
+>>> progress = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
+...     "outcome": ["graded", "missing"], "score": [8.0, None], "max_score": [10.0, None],
+...     "late": [False, False], "reason": ["", ""]})
+>>> completion_counts(progress)
+{'00-a': {'graded on time': 1, 'graded late': 0, 'problem': 0, 'missing': 1}}
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from icp_helpers.facilitator.cohort import Schedule
+
+# Okabe-Ito colours, each paired with a hatch so the chart reads in greyscale too.
+CATEGORIES = {
+    "graded on time": ("#009E73", ""),
+    "graded late": ("#E69F00", "//"),
+    "problem": ("#D55E00", "xx"),
+    "missing": ("#BBBBBB", ".."),
+}
+PROBLEMS = {"timed_out", "kernel_died", "corrupt", "failed"}
+_LABELS = {
+    "graded": "graded",
+    "timed_out": "timed out",
+    "kernel_died": "kernel died",
+    "corrupt": "corrupt file",
+    "failed": "grading failed",
+    "missing": "missing",
+    "not_graded": "not graded yet",
+}
+
+
+def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per assignment, how many trainees are graded on time, graded late, a problem, missing."""
+    counts = {}
+    for assignment, rows in progress.groupby("assignment", sort=False):
+        graded = rows["outcome"] == "graded"
+        counts[assignment] = {
+            "graded on time": int((graded & ~rows["late"]).sum()),
+            "graded late": int((graded & rows["late"]).sum()),
+            "problem": int(rows["outcome"].isin(PROBLEMS).sum()),
+            "missing": int(rows["outcome"].isin(["missing", "not_graded"]).sum()),
+        }
+    return counts
+
+
+def completion_chart(progress: pd.DataFrame, ax=None) -> plt.Axes:
+    """Stacked bars: trainees per assignment by outcome."""
+    ax = ax or plt.figure(figsize=(8, 3.5)).add_subplot()
+    counts = completion_counts(progress)
+    names = list(counts)
+    left = np.zeros(len(names))
+    for category, (colour, hatch) in CATEGORIES.items():
+        values = np.array([counts[name][category] for name in names], dtype=float)
+        bars = ax.barh(
+            names, values, left=left, color=colour, hatch=hatch, edgecolor="#333333", label=category
+        )
+        ax.bar_label(
+            bars,
+            labels=[f"{v:g}" if v else "" for v in values],
+            label_type="center",
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+        )
+        left += values
+    ax.invert_yaxis()
+    ax.set_xlabel("trainees")
+    ax.set_ylabel("assignment")
+    ax.set_title("Completion per assignment")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=4, frameon=False)
+    return ax
+
+
+def autograded_percent(cells: pd.DataFrame) -> pd.DataFrame:
+    """Each graded trainee's autograded score as a percentage of the autograded points.
+
+    Manually graded reflections are left out, so the figure is final as soon as grading ends.
+    """
+    auto = cells[cells["autograded"]]
+    totals = auto.groupby(["assignment", "trainee"], sort=False)[["score", "max_score"]].sum()
+    return (100 * totals["score"] / totals["max_score"]).rename("percent").reset_index()
+
+
+def score_chart(cells: pd.DataFrame, ax=None) -> plt.Axes:
+    """Autograded score (% of its points) of each graded trainee, per assignment."""
+    ax = ax or plt.figure(figsize=(8, 3.5)).add_subplot()
+    percent = autograded_percent(cells)
+    names = list(dict.fromkeys(percent["assignment"]))
+    data = [percent.loc[percent["assignment"] == n, "percent"].to_numpy() for n in names]
+    if data:
+        ax.boxplot(
+            data,
+            vert=False,
+            tick_labels=names,
+            showfliers=False,
+            widths=0.5,
+            medianprops={"color": "#0072B2", "linewidth": 2},
+        )
+        jitter = np.random.default_rng(0)
+        for row, values in enumerate(data, start=1):
+            ax.scatter(
+                values,
+                row + jitter.uniform(-0.15, 0.15, len(values)),
+                s=18,
+                color="#000000",
+                alpha=0.6,
+                zorder=3,
+            )
+        ax.invert_yaxis()
+    ax.set_xlim(-5, 105)
+    ax.set_xlabel("autograded score (% of the points)")
+    ax.set_ylabel("assignment")
+    ax.set_title("Score distributions (one dot per graded trainee)")
+    return ax
+
+
+def hardest_exercises(cells: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The autograded exercises most often short of full marks, with the share of trainees."""
+    auto = cells[cells["autograded"]].copy()
+    if auto.empty:
+        return pd.DataFrame(columns=["assignment", "grade_id", "short", "graded", "percent"])
+    auto["short"] = auto["score"].fillna(0) < auto["max_score"]
+    table = (
+        auto.groupby(["assignment", "grade_id"], sort=False)["short"]
+        .agg(short="sum", graded="count")
+        .reset_index()
+    )
+    table["percent"] = 100 * table["short"] / table["graded"]
+    table = table[table["short"] > 0]
+    return table.sort_values(["percent", "short"], ascending=False).head(top).reset_index(drop=True)
+
+
+def hardest_chart(cells: pd.DataFrame, ax=None) -> plt.Axes:
+    """Horizontal bars: share of graded trainees short of full marks on each exercise."""
+    ax = ax or plt.figure(figsize=(8, 4)).add_subplot()
+    table = hardest_exercises(cells)
+    labels = [f"{a[:2]} {g}" for a, g in zip(table["assignment"], table["grade_id"], strict=True)]
+    bars = ax.barh(labels, table["percent"], color="#56B4E9", edgecolor="#333333")
+    ax.bar_label(
+        bars,
+        labels=[f"{s}/{n}" for s, n in zip(table["short"], table["graded"], strict=True)],
+        padding=3,
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("graded trainees short of full marks (%)")
+    ax.set_ylabel("assignment and exercise")
+    ax.set_title("Exercises most trainees got wrong")
+    return ax
+
+
+def dashboard_html(
+    schedule: Schedule,
+    released: list[str],
+    progress: pd.DataFrame,
+    cells: pd.DataFrame,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """The whole dashboard as one HTML page with its charts embedded."""
+    with matplotlib.rc_context({"font.size": 10}):
+        charts = [
+            _png(completion_chart(progress).figure),
+            _png(score_chart(cells).figure),
+            _png(hardest_chart(cells).figure),
+        ]
+    when = dt.datetime.now(schedule.zone)
+    who = "names" if labels else "trainee ids (run `icp report --names` for names)"
+    images = "\n".join(
+        f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+        for alt, data in zip(
+            ["Completion per assignment", "Score distributions", "Hardest exercises"],
+            charts,
+            strict=True,
+        )
+    )
+    return _PAGE.format(
+        title=html.escape(f"Cohort {schedule.cohort}: dashboard"),
+        subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M}; shows {who}."),
+        summary=_summary_table(progress, cells, released),
+        images=images,
+        hardest=_hardest_table(cells),
+        progress=_progress_table(progress, labels),
+    )
+
+
+def _png(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _summary_table(progress: pd.DataFrame, cells: pd.DataFrame, released: list[str]) -> str:
+    counts = completion_counts(progress)
+    scores = autograded_percent(cells)
+    columns = ["assignment", *CATEGORIES, "median autograded score"]
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    rows = []
+    for assignment in released:
+        percent = scores.loc[scores["assignment"] == assignment, "percent"]
+        median = f"{percent.median():.0f}%" if len(percent) else "–"
+        cells = "".join(f"<td>{counts.get(assignment, {}).get(c, 0)}</td>" for c in CATEGORIES)
+        rows.append(f"<tr><th>{html.escape(assignment)}</th>{cells}<td>{median}</td></tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _hardest_table(cells: pd.DataFrame) -> str:
+    table = hardest_exercises(cells)
+    if table.empty:
+        return "<p>No graded exercise was short of full marks.</p>"
+    rows = "".join(
+        f"<tr><td>{html.escape(r.assignment)}</td><td>{html.escape(r.grade_id)}</td>"
+        f"<td>{r.short} of {r.graded} ({r.percent:.0f}%)</td></tr>"
+        for r in table.itertuples()
+    )
+    head = "<tr><th>assignment</th><th>exercise</th><th>short of full marks</th></tr>"
+    return f"<table>{head}{rows}</table>"
+
+
+def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
+    assignments = list(dict.fromkeys(progress["assignment"]))
+    head = "".join(f"<th>{html.escape(a)}</th>" for a in ["trainee", *assignments])
+    rows = []
+    for trainee, mine in progress.groupby("trainee", sort=True):
+        cells = []
+        for assignment in assignments:
+            row = mine[mine["assignment"] == assignment].iloc[0]
+            text = _LABELS.get(row["outcome"], row["outcome"])
+            if pd.notna(row["score"]):
+                text = f"{row['score']:g}/{row['max_score']:g}" + (
+                    "" if row["outcome"] == "graded" else f" ({text})"
+                )
+            if row["late"]:
+                text += " late"
+            css = "problem" if row["outcome"] in PROBLEMS else ""
+            cells.append(
+                f'<td class="{css}" title="{html.escape(str(row["reason"]))}">'
+                f"{html.escape(text)}</td>"
+            )
+        name = labels.get(trainee, trainee) if labels else trainee
+        rows.append(f"<tr><th>{html.escape(name)}</th>{''.join(cells)}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: Arial, sans-serif; margin: 2em; color: #222; max-width: 1100px; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}
+th, td {{ border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; }}
+td.problem {{ font-weight: bold; text-decoration: underline dotted; }}
+img {{ display: block; max-width: 100%; margin: 1em 0; }}
+</style></head><body>
+<h1>{title}</h1>
+<p>{subtitle}</p>
+<h2>Where the cohort is</h2>
+{summary}
+{images}
+<h2>Exercises to revisit in the next session</h2>
+{hardest}
+<h2>Each trainee's progress</h2>
+<p>Hover over a cell for the reason behind a problem. Late work is shown, not penalised,
+unless the cohort's late policy says otherwise.</p>
+{progress}
+</body></html>
+"""

@@ -1,0 +1,58 @@
+"""Per-trainee HTML feedback for an assignment, each holding that trainee's work only.
+
+nbgrader writes one HTML page per graded notebook to ``feedback/<trainee>/<assignment>/``.
+With an exchange the pages are also released there for trainees to fetch; without one each
+trainee's pages are zipped in ``outbox/feedback/<assignment>/<trainee>.zip`` to e-mail.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.privacy import make_private, private_umask
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One trainee's feedback pages and, without an exchange, the zip to e-mail them in."""
+
+    trainee: str
+    pages: tuple[Path, ...]
+    zip_file: Path | None
+
+
+def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
+    """Generate (or refresh) feedback for every graded submission of ``assignment``."""
+    folder.schedule().dates_for(assignment)
+    graded = sorted(p.parent.name for p in (folder.root / "autograded").glob(f"*/{assignment}"))
+    if not graded:
+        raise ValueError(
+            f"nothing of {assignment} has been graded in cohort {folder.cohort}; run "
+            f"`icp grade {folder.cohort} {assignment}` first."
+        )
+    folder.nbgrader("generate_feedback", assignment, "--force")
+    if folder.exchange is not None:
+        folder.nbgrader("release_feedback", assignment)
+    make_private(folder.root / "feedback")
+    results = []
+    for trainee in graded:
+        pages = tuple(sorted((folder.root / "feedback" / trainee / assignment).glob("*.html")))
+        zip_file = None
+        if folder.exchange is None and pages:
+            zip_file = _zip(folder, assignment, trainee, pages)
+        results.append(Feedback(trainee, pages, zip_file))
+    return results
+
+
+def _zip(folder: CohortFolder, assignment: str, trainee: str, pages: tuple[Path, ...]) -> Path:
+    outbox = folder.working_folder("outbox", "feedback", assignment)
+    target = outbox / f"{trainee}.zip"
+    partial = outbox / f".{trainee}.zip.partial"
+    with private_umask(), zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for page in pages:
+            archive.write(page, f"{assignment}-feedback/{page.name}")
+    partial.replace(target)
+    return target

@@ -1,0 +1,126 @@
+"""A cohort's report: grades CSV (as ``nbgrader export`` writes it), progress, and a dashboard.
+
+``icp report 10`` writes to ``cohorts/10/reports/`` (owner-only):
+
+* ``grades.csv``: nbgrader's own export of every released assignment, so it opens wherever
+  nbgrader exports are used;
+* ``progress.csv``: one row per trainee and assignment: outcome, score, late;
+* ``dashboard.html``: a self-contained page with completion per assignment, score
+  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
+from icp_helpers.facilitator.roster import read_roster
+
+CELL_COLUMNS = ["trainee", "assignment", "notebook", "grade_id", "autograded", "score", "max_score"]
+PROGRESS_COLUMNS = ["trainee", "assignment", "outcome", "score", "max_score", "late", "reason"]
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """Where the report's files are, and the tables they were made from."""
+
+    grades_csv: Path
+    progress_csv: Path
+    dashboard: Path
+    progress: pd.DataFrame
+    cells: pd.DataFrame
+
+
+def released_assignments(folder: CohortFolder) -> list[str]:
+    """The assignments released to the cohort so far, in syllabus order."""
+    names = [dates.assignment for dates in folder.schedule().assignments]
+    return [name for name in names if (folder.root / "release" / name).is_dir()]
+
+
+def cell_grades(folder: CohortFolder) -> pd.DataFrame:
+    """Every graded cell of every graded submission (one row per trainee and cell)."""
+    rows = []
+    with folder.gradebook() as gradebook:
+        for assignment in released_assignments(folder):
+            for submission in gradebook.assignment_submissions(assignment):
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        rows.append(
+                            {
+                                "trainee": submission.student.id,
+                                "assignment": assignment,
+                                "notebook": notebook.name,
+                                "grade_id": grade.name,
+                                "autograded": grade.cell.cell_type == "code",
+                                "score": None if grade.score is None else float(grade.score),
+                                "max_score": float(grade.max_score),
+                            }
+                        )
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def progress_table(folder: CohortFolder) -> pd.DataFrame:
+    """Each trainee's outcome on each released assignment, from the grading ledgers.
+
+    A trainee with no ledger entry for an assignment that has not been graded yet is shown
+    as ``not graded yet`` if they have a submission, else ``missing``.
+    """
+    trainees = [trainee.id for trainee in read_roster(folder)]
+    rows = []
+    for assignment in released_assignments(folder):
+        ledger_file = folder.root / "grading" / f"{assignment}.json"
+        ledger = (
+            json.loads(ledger_file.read_text(encoding="utf-8")) if ledger_file.is_file() else {}
+        )
+        for trainee in trainees:
+            entry = ledger.get(trainee)
+            if entry is None or entry.get("outcome") == "running":
+                submitted = (folder.root / "submitted" / trainee / assignment).is_dir()
+                entry = {"outcome": "not_graded" if submitted else "missing"}
+            rows.append(
+                {
+                    "trainee": trainee,
+                    "assignment": assignment,
+                    "outcome": entry["outcome"],
+                    "score": entry.get("score"),
+                    "max_score": entry.get("max_score"),
+                    "late": bool(entry.get("late", False)),
+                    "reason": entry.get("reason", ""),
+                }
+            )
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
+    """Write the grades CSV, progress CSV and dashboard; names only if ``names`` is True."""
+    from icp_helpers.facilitator.dashboard import dashboard_html
+
+    released = released_assignments(folder)
+    if not released:
+        raise ValueError(
+            f"cohort {folder.cohort} has no released assignments yet; run "
+            f"`icp release {folder.cohort}` first."
+        )
+    out = private_folder(folder.root / "reports")
+    grades_csv = out / "grades.csv"
+    partial = out / ".grades.csv.partial"
+    assignment_args = [f"--assignment={name}" for name in released]
+    folder.nbgrader("export", "--to", str(partial), *assignment_args)
+    partial.replace(grades_csv)
+    progress = progress_table(folder)
+    cells = cell_grades(folder)
+    progress_csv = out / "progress.csv"
+    write_private_text(progress_csv, progress.to_csv(index=False))
+    labels = None
+    if names:
+        labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
+    dashboard = out / "dashboard.html"
+    html = dashboard_html(folder.schedule(), released, progress, cells, labels=labels)
+    write_private_text(dashboard, html)
+    make_private(out)
+    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells)
