@@ -27,6 +27,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
     CheckCellMetadata,
+    NbGraderPreprocessor,
     ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
@@ -123,6 +124,19 @@ def _repairs_needed(notebook: NotebookNode, source: Any) -> list[tuple[str, str]
     return notes
 
 
+class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
+    """Remove the empty ``nbgrader`` metadata ``DeduplicateIds`` leaves on duplicate cells.
+
+    Otherwise ``OverwriteCells`` (putting missing cells back) trips over a cell that has
+    nbgrader metadata without a ``grade_id``.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if "nbgrader" in cell.metadata and not cell.metadata.nbgrader:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
 def sanitise(
     raw: str, name: str, assignment: str, student: str, db_url: str, config: Config
 ) -> Intake:
@@ -147,11 +161,12 @@ def sanitise(
             for cell in notebook.cells
             if cell.metadata.get("nbgrader", {}).get("grade_id")
         }
-        if graded_known and not (ids & graded_known):
+        unknown = ids - known
+        if graded_known and (not ids & graded_known or len(unknown) > len(ids & known)):
             intake.outcome = "wrong_assignment"
-            other = sorted(ids - known)[:3]
+            other = sorted(unknown)[:3]
             intake.reason = (
-                f"{name}.ipynb has none of the answer or test cells of {assignment}"
+                f"{name}.ipynb is mostly not the answer and test cells of {assignment}"
                 + (f" (it has cells {', '.join(other)})" if other else "")
                 + "; it looks like a different notebook saved under this name."
             )
@@ -185,6 +200,7 @@ def sanitise(
         for step in (
             ClearOutput,
             DeduplicateIds,
+            DropEmptyNbgraderMetadata,
             OverwriteKernelspec,
             OverwriteCells,
             CheckCellMetadata,

@@ -200,3 +200,27 @@ def write_outputs(
         if notebook is not None:
             atomic_write(autograded_folder / f"{name}.ipynb", nbformat.writes(notebook))
     atomic_write(marker_path(course_root, assignment, student), json.dumps(summary, indent=1))
+
+
+def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[str, Any]]:
+    """Every grade of ``assignment``: one dict per student and graded cell, with comments.
+
+    Keys: ``student, notebook, grade_id, auto_score, score, max_score, needs_manual_grade``.
+    """
+    rows = []
+    with Gradebook(db_url, course_id) as gradebook:
+        for submission in gradebook.assignment_submissions(assignment):
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    rows.append(
+                        {
+                            "student": submission.student.id,
+                            "notebook": notebook.name,
+                            "grade_id": grade.name,
+                            "auto_score": grade.auto_score,
+                            "score": float(grade.score),
+                            "max_score": float(grade.max_score),
+                            "needs_manual_grade": bool(grade.needs_manual_grade),
+                        }
+                    )
+    return rows
