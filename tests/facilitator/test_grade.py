@@ -1,0 +1,198 @@
+"""icp grade: real nbgrader per submission; bad submissions are reported and marked, the batch
+carries on, and the gradebook only ever holds complete gradings (even after Ctrl-C)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+from icp_helpers.facilitator.grade import grade_cohort
+from icp_helpers.facilitator.roster import import_roster
+
+ASSIGNMENT = "00-getting-started"
+NOTEBOOK = "getting-started.ipynb"
+ON_TIME = (2024, 9, 26, 14, 30, 0)
+LATE = (2024, 9, 28, 9, 0, 0)
+LOOP = "while True:\n    pass"
+
+
+def _gradebook_state(folder) -> dict[str, list]:
+    with folder.gradebook() as gradebook:
+        return {
+            s.student.id: [
+                g.score for n in s.notebooks for g in n.grades if g.cell.cell_type == "code"
+            ]
+            for s in gradebook.assignment_submissions(ASSIGNMENT)
+        }
+
+
+def _ledger(folder) -> dict:
+    return json.loads((folder.root / "grading" / f"{ASSIGNMENT}.json").read_text())
+
+
+def test_one_bad_submission_never_stops_the_batch(released, tmp_path, notebook_text, write_zip):
+    extra = tmp_path / "more.csv"
+    extra.write_text("id,first_name,last_name,email,directorate\nt05,Ed,Lam,ed@example.org,X\n")
+    import_roster(released, extra)
+    complete = notebook_text()
+    mail = write_zip(
+        tmp_path / "mail.zip",
+        [
+            (f"t01_{NOTEBOOK}", complete, ON_TIME),
+            (f"t02_{NOTEBOOK}", notebook_text(answer="import os\nos._exit(1)"), LATE),
+            (f"t03_{NOTEBOOK}", complete[: len(complete) // 2], ON_TIME),
+            (f"t04_{NOTEBOOK}", notebook_text(answer=LOOP), ON_TIME),
+        ],
+    )
+    from icp_helpers.facilitator.collect import collect
+
+    collect(released, ASSIGNMENT, mail)
+    seen = []
+    report = grade_cohort(
+        released.root,
+        ASSIGNMENT,
+        jobs=2,
+        timeout=45,
+        progress=lambda done, total, outcome: seen.append((done, total, outcome.trainee)),
+    )
+    outcomes = {o.trainee: o for o in report.outcomes}
+    assert {t: o.outcome for t, o in outcomes.items()} == {
+        "t01": "graded",
+        "t02": "kernel_died",
+        "t03": "corrupt",
+        "t04": "timed_out",
+        "t05": "missing",
+    }
+    assert (outcomes["t01"].score, outcomes["t01"].max_score, outcomes["t01"].late) == (
+        10,
+        13,
+        False,
+    )
+    assert outcomes["t02"].late and "kernel died" in outcomes["t02"].reason
+    assert "cannot be read as a notebook" in outcomes["t03"].reason
+    assert "still running after 45 s" in outcomes["t04"].reason
+    assert report.counts() == {
+        "graded": 1,
+        "timed_out": 1,
+        "kernel_died": 1,
+        "corrupt": 1,
+        "missing": 1,
+    }
+    assert sorted(t for _, _, t in seen) == ["t01", "t02", "t03", "t04"] and seen[-1][:2] == (4, 4)
+    # only complete gradings are in the gradebook: the failed ones left no rows of zeros
+    state = _gradebook_state(released)
+    assert list(state) == ["t01"] and None not in state["t01"]
+    assert sorted(p.name for p in (released.root / "autograded").iterdir() if any(p.iterdir())) == [
+        "t01"
+    ]
+    assert all(entry["outcome"] != "running" for entry in _ledger(released).values())
+
+
+def test_an_unfinished_grading_is_repaired_on_the_next_run(
+    released, tmp_path, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.collect import collect
+
+    collect(
+        released,
+        ASSIGNMENT,
+        write_zip(tmp_path / "m.zip", [(f"t01_{NOTEBOOK}", notebook_text(), ON_TIME)]),
+    )
+    grade_cohort(released.root, ASSIGNMENT)
+    # as if the command had been killed mid-way: the ledger still says running, and the
+    # autograded copy never appeared, while nbgrader had already written a submission row
+    ledger = _ledger(released)
+    ledger["t01"] = {"outcome": "running"}
+    (released.root / "grading" / f"{ASSIGNMENT}.json").write_text(json.dumps(ledger))
+    import shutil
+
+    shutil.rmtree(released.root / "autograded" / "t01")
+    again = grade_cohort(released.root, ASSIGNMENT)
+    assert {o.trainee: o.outcome for o in again.outcomes}["t01"] == "graded"
+    state = _gradebook_state(released)
+    assert list(state) == ["t01"] and sum(state["t01"]) == 10
+    assert (released.root / "autograded" / "t01" / ASSIGNMENT / NOTEBOOK).is_file()
+
+
+def test_ctrl_c_stops_grading_without_leaving_half_a_gradebook(
+    released, tmp_path, course_root, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.collect import collect
+
+    entries = [(f"{t}_{NOTEBOOK}", notebook_text(answer=LOOP), ON_TIME) for t in ("t01", "t02")]
+    collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
+    grading = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "icp_helpers.cli",
+            "grade",
+            "10",
+            ASSIGNMENT,
+            "--jobs",
+            "1",
+            "--root",
+            str(course_root),
+            "--cohorts-dir",
+            str(released.root.parent),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    ledger_file = released.root / "grading" / f"{ASSIGNMENT}.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if ledger_file.is_file() and "running" in ledger_file.read_text():
+            break
+        time.sleep(0.2)
+    time.sleep(3)  # nbgrader has started on the first submission
+    grading.send_signal(signal.SIGINT)
+    out, err = grading.communicate(timeout=120)
+    assert grading.returncode == 130, err
+    assert "stopped; nothing was left half-written" in err
+    assert _gradebook_state(released) == {}
+    assert all(entry["outcome"] != "running" for entry in _ledger(released).values())
+    assert not any((released.root / "autograded").rglob("*.ipynb"))
+
+
+def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
+    released, tmp_path, course_root, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.collect import collect
+
+    entries = [
+        (f"t01_{NOTEBOOK}", notebook_text(), LATE),
+        (f"t02_{NOTEBOOK}", "{not json", ON_TIME),
+    ]
+    collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "icp_helpers.cli",
+            "grade",
+            "10",
+            ASSIGNMENT,
+            "--root",
+            str(course_root),
+            "--cohorts-dir",
+            str(released.root.parent),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(
+        line.startswith("t01") and "graded" in line and "10/13" in line and "yes" in line
+        for line in lines
+    )
+    assert any(line.startswith("t02") and "corrupt notebook" in line for line in lines)
+    assert lines[-1] == f"{ASSIGNMENT}: 1 graded, 1 corrupt notebook, 2 no submission."
+    assert "[" in done.stderr and "2/2" in done.stderr  # the progress bar
+    for private in ("Patel", "Okafor", "example.org"):
+        assert private not in done.stdout + done.stderr
