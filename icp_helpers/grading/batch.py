@@ -27,7 +27,7 @@ from icp_helpers.grading.course import GradingCourse, load_course
 from icp_helpers.grading.limits import Limits
 from icp_helpers.grading.pool import WarmPool, WorkerError
 from icp_helpers.grading.report import GradingReport, SubmissionResult
-from icp_helpers.grading.submission import Submission, finish, fingerprint, prepare
+from icp_helpers.grading.submission import Submission, fingerprint, finish, prepare
 from icp_helpers.grading.worker import DEFAULT_PRELOAD
 
 Progress = Callable[[SubmissionResult, int, int], None]

@@ -27,10 +27,10 @@ from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
     CheckCellMetadata,
-    NbGraderPreprocessor,
     ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
+    NbGraderPreprocessor,
     OverwriteCells,
     OverwriteKernelspec,
 )
@@ -155,7 +155,9 @@ def sanitise(
             intake.reason = f"{name}.ipynb is not a notebook of {assignment}."
             return intake
         known = {cell.name for cell in source.source_cells}
-        graded_known = {c.name for c in source.grade_cells} | {c.name for c in source.solution_cells}
+        graded_known = {c.name for c in source.grade_cells} | {
+            c.name for c in source.solution_cells
+        }
         ids = {
             cell.metadata.get("nbgrader", {}).get("grade_id")
             for cell in notebook.cells

@@ -332,8 +332,11 @@ def _expression_findings(tree: ast.Module, aliases: Mapping[str, str]) -> list[t
                 name = getattr(item, "name", None) or _assigned_dunder(item)
                 if name in _COMPARISON_DUNDERS:
                     found.append(
-                        (item.lineno, f"class {node.name} overrides {name}, so its objects can "
-                                      "claim to equal (or be) anything")
+                        (
+                            item.lineno,
+                            f"class {node.name} overrides {name}, so its objects can "
+                            "claim to equal (or be) anything",
+                        )
                     )
         elif isinstance(node, ast.Call):
             found.extend(_call_findings(node, aliases))
@@ -410,7 +413,9 @@ def scan_cells(cells: list[Mapping[str, Any]]) -> list[Finding]:
     aliases = _module_aliases(trusted)
     all_aliases = {**_module_aliases(trees[i] for i in learner), **aliases}
     protected = set(aliases) | _trusted_bindings(trusted)
-    tests = [(i, _cell_name(cells[i], i), _names_used(trees[i])) for i in trees if _is_test(cells[i])]
+    tests = [
+        (i, _cell_name(cells[i], i), _names_used(trees[i])) for i in trees if _is_test(cells[i])
+    ]
     findings = []
     for index in learner:
         later = [(name, used) for i, name, used in tests if i > index]

@@ -68,9 +68,7 @@ def test_tampering_is_flagged_for_manual_grading_with_a_reason(graded, entry):
         assert grades[(entry["name"], grade_id)]["needs_manual_grade"]
 
 
-@pytest.mark.parametrize(
-    "entry", [e for e in ENTRIES if e.get("file")], ids=lambda e: e["name"]
-)
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("file")], ids=lambda e: e["name"])
 def test_unusable_files_score_zero_everywhere(graded, entry):
     _, grades = graded
     rows = [row for (student, _), row in grades.items() if student == entry["name"]]

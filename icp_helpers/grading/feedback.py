@@ -1,0 +1,110 @@
+"""Feedback HTML for a trainee, with the hidden tests taken out.
+
+Stock ``nbgrader generate_feedback`` renders the autograded notebook as it ran, hidden
+tests included. Here the autograded notebook first goes through nbgrader's own
+``ClearHiddenTests`` (on the test cells' source), then every error in a test cell keeps
+only its last line (the hint the check raised; tracebacks quote the hidden code), and any
+remaining text that repeats a line of hidden test code is removed. The HTML itself comes
+from nbgrader's ``GetGrades`` and its feedback template, as ``generate_feedback`` makes it.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.converters import GenerateFeedback
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from icp_helpers.grading.course import load_course
+from icp_helpers.grading.record import atomic_write
+
+
+def hidden_lines(notebook: NotebookNode) -> set[str]:
+    """Every non-trivial line of hidden test code in a notebook's test cells.
+
+    >>> cell = nbformat.v4.new_code_cell("x = 1\\n### BEGIN HIDDEN TESTS\\nassert x == 1\\n"
+    ...                                   "### END HIDDEN TESTS")
+    >>> sorted(hidden_lines(nbformat.v4.new_notebook(cells=[cell])))
+    ['assert x == 1']
+    """
+    lines = set()
+    for cell in notebook.cells:
+        inside = False
+        for line in cell.get("source", "").splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 3:
+                lines.add(line.strip())
+    return lines
+
+
+def strip_hidden_tests(notebook: NotebookNode) -> NotebookNode:
+    """A copy of an autograded notebook that shows no hidden test code anywhere."""
+    secret = hidden_lines(notebook)
+    cleaned = copy.deepcopy(notebook)
+    clear = ClearHiddenTests(enforce_metadata=False)
+    for cell in cleaned.cells:
+        clear._remove_hidden_test_region(cell)
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" and utils.is_grade(cell):
+                output.traceback = [f"{output.ename}: {output.evalue}"]
+            _scrub(output, secret)
+    return cleaned
+
+
+def _scrub(output: NotebookNode, secret: set[str]) -> None:
+    def clean(text: str) -> str:
+        return "\n".join(line for line in text.split("\n") if not any(s in line for s in secret))
+
+    if output.output_type == "stream":
+        output.text = clean(output.text)
+    elif output.output_type == "error":
+        output.traceback = [clean(line) for line in output.traceback]
+        output.evalue = clean(output.evalue)
+    elif "data" in output:
+        for mime, value in list(output.data.items()):
+            if isinstance(value, str) and mime.startswith("text/"):
+                output.data[mime] = clean(value)
+
+
+def write_feedback(course_root: Path, assignment: str, student: str) -> list[Path]:
+    """Write ``feedback/<student>/<assignment>/<notebook>.html`` without hidden tests.
+
+    The student's submission must have been graded (it reads the autograded notebooks and
+    the gradebook). Returns the files written.
+    """
+    course = load_course(Path(course_root))
+    folder = course.autograded_folder(student, assignment)
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(
+            f"no autograded notebooks for {student} in {folder}; grade the submission first."
+        )
+    feedback_config = GenerateFeedback(config=course.config).config
+    written = []
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        resources = {
+            "nbgrader": {
+                "student": student,
+                "assignment": assignment,
+                "notebook": path.stem,
+                "db_url": course.db_url,
+            }
+        }
+        notebook, resources = GetGrades(config=feedback_config)(notebook, resources)
+        exporter = HTMLExporter(config=feedback_config)
+        html, _ = exporter.from_notebook_node(strip_hidden_tests(notebook), resources=resources)
+        target = course.feedback_folder(student, assignment) / f"{path.stem}.html"
+        atomic_write(target, html)
+        written.append(target)
+    return written
