@@ -106,7 +106,7 @@ def score_chart(cells: pd.DataFrame, ax=None) -> plt.Axes:
     if data:
         ax.boxplot(
             data,
-            vert=False,
+            orientation="horizontal",
             tick_labels=names,
             showfliers=False,
             widths=0.5,

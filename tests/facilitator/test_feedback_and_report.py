@@ -1,0 +1,111 @@
+"""icp feedback and icp report: each trainee's feedback is theirs alone; the grades CSV is
+nbgrader's export; the dashboard is one self-contained page with ids unless names are asked."""
+
+from __future__ import annotations
+
+import csv
+import re
+import stat
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from icp_helpers.facilitator.collect import collect
+from icp_helpers.facilitator.feedback import generate_feedback
+from icp_helpers.facilitator.grade import grade_cohort
+from icp_helpers.facilitator.report import write_report
+
+ASSIGNMENT = "00-getting-started"
+NOTEBOOK = "getting-started.ipynb"
+NAMES = ["Asha", "Patel", "Ben", "Okafor", "Cerys", "Jones", "Dariusz", "Nowak"]
+
+
+@pytest.fixture
+def graded(released, tmp_path, notebook_text, write_zip):
+    """t01 complete, t02 a common mistake sent late, t03 untouched, t04 nothing."""
+    mail = write_zip(
+        tmp_path / "mail.zip",
+        [
+            (f"t01_{NOTEBOOK}", notebook_text(), (2024, 9, 26, 9, 0, 0)),
+            (
+                f"t02_{NOTEBOOK}",
+                notebook_text(answer="weekly_total = len(daily_incidents)"),
+                (2024, 9, 29, 9, 0, 0),
+            ),
+            (f"t03_{NOTEBOOK}", notebook_text("blank"), (2024, 9, 26, 9, 0, 0)),
+        ],
+    )
+    collect(released, ASSIGNMENT, mail)
+    grade_cohort(released.root, ASSIGNMENT, jobs=2)
+    return released
+
+
+def test_feedback_is_private_and_about_its_trainee_only(graded, tmp_path):
+    made = {item.trainee: item for item in generate_feedback(graded, ASSIGNMENT)}
+    assert sorted(made) == ["t01", "t02", "t03"]
+    for trainee, item in made.items():
+        (page,) = item.pages
+        assert page.name == "getting-started.html"
+        assert stat.S_IMODE(page.stat().st_mode) & 0o077 == 0
+        text = page.read_text()
+        others = [t for t in ("t01", "t02", "t03", "t04") if t != trainee]
+        assert not [o for o in others if re.search(rf"\b{o}\b", text)]
+        assert not [name for name in NAMES if name in text]
+        with zipfile.ZipFile(item.zip_file) as archive:
+            assert archive.namelist() == [f"{ASSIGNMENT}-feedback/getting-started.html"]
+    assert "10.0" in made["t01"].pages[0].read_text()
+
+
+def test_feedback_before_grading_says_what_to_do(released):
+    with pytest.raises(ValueError, match="run `icp grade 10 00-getting-started` first"):
+        generate_feedback(released, ASSIGNMENT)
+
+
+def test_report_grades_csv_progress_and_dashboard(graded):
+    report = write_report(graded)
+    with report.grades_csv.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "assignment",
+        "duedate",
+        "timestamp",
+        "student_id",
+        "last_name",
+        "first_name",
+        "email",
+        "raw_score",
+        "late_submission_penalty",
+        "score",
+        "max_score",
+    ]
+    scores = {row["student_id"]: float(row["score"]) for row in rows}
+    assert scores == {"t01": 10.0, "t02": 9.0, "t03": 0.0, "t04": 0.0}
+    assert {row["assignment"] for row in rows} == {ASSIGNMENT}  # released assignments only
+    progress = report.progress.set_index("trainee")
+    assert progress.loc["t02", "late"] and not progress.loc["t01", "late"]
+    assert progress.loc["t04", "outcome"] == "missing"
+    for path in (report.grades_csv, report.progress_csv, report.dashboard):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    page = report.dashboard.read_text()
+    assert page.count('src="data:image/png;base64,') == 3
+    assert not re.search(r"(src|href)=\"(http|//)", page)
+    assert "ex2-check" in page  # t02's mistake shows among the exercises to revisit
+    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    assert "t01" in words and not [n for n in NAMES if re.search(rf"\b{n}\b", words)]
+    named = write_report(graded, names=True).dashboard.read_text()
+    assert "Asha Patel" in named
+
+
+def test_cli_feedback_and_report(graded, course_root):
+    where = ["--root", str(course_root), "--cohorts-dir", str(graded.root.parent)]
+    icp = [sys.executable, "-m", "icp_helpers.cli"]
+    fed = subprocess.run(
+        [*icp, "feedback", "10", ASSIGNMENT, *where], capture_output=True, text=True
+    )
+    assert fed.returncode == 0, fed.stderr
+    assert "Feedback for 00-getting-started: 3 page(s) for 3 trainee(s)." in fed.stdout
+    made = subprocess.run([*icp, "report", "10", *where], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "Cohort dashboard:" in made.stdout and "dashboard.html" in made.stdout
