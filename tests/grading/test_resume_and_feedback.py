@@ -89,7 +89,8 @@ def test_feedback_never_contains_hidden_test_code(tmp_path):
     grade_submissions(course_root, ASSIGNMENT)
     source = nbformat.read(ROOT / "source" / ASSIGNMENT / "getting-started.ipynb", as_version=4)
     release = course_root / "release" / ASSIGNMENT / "getting-started.ipynb"
-    visible = {line.strip() for line in release.read_text(encoding="utf-8").split("\\n")}
+    released = nbformat.read(release, as_version=4)
+    visible = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
     secret = {line for line in hidden_lines(source) if line not in visible}
     assert secret
     for student in ("wrong", "solution"):
