@@ -403,7 +403,8 @@ def check_figure(
     else:
         raise _fail(name, f"should be a matplotlib chart, but it is {_describe_type(value)}.", None)
     figure_title = ax.figure._suptitle.get_text() if ax.figure._suptitle else ""
-    if need_title and not (ax.get_title() or figure_title):
+    titles = [ax.get_title(loc=loc) for loc in ("center", "left", "right")]
+    if need_title and not (any(titles) or figure_title):
         raise _fail(name, 'has no title. Add one with ax.set_title("...").', None)
     if need_axis_labels and not (ax.get_xlabel() and ax.get_ylabel()):
         raise _fail(

@@ -127,6 +127,20 @@ def test_check_figure_needs_title_and_labels():
     plt.close(fig)
 
 
+def test_check_figure_accepts_a_course_chart_whose_title_sits_on_the_left():
+    from icp_helpers.charts import run_chart
+
+    data = pd.DataFrame(
+        {
+            "month": pd.date_range("2024-01-01", periods=12, freq="MS"),
+            "falls": [5, 7, 6, 8, 5, 6, 7, 4, 6, 5, 7, 6],
+        }
+    )
+    ax = run_chart(data, x="month", y="falls", title="Falls on Cedar ward").plot()
+    assert ax.get_title() == "" and ax.get_title(loc="left")
+    check.check_figure(ax, name="ax")
+
+
 def test_check_your_work_reruns_checks_against_current_answers():
     check._REGISTRY.clear()
     answers = {"total": 5}
