@@ -21,8 +21,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 demo: $(INSTALLED)
-	$(BIN)/icp build
-	$(BIN)/icp check
+	$(BIN)/icp demo
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -n auto

@@ -8,7 +8,7 @@ database, ``icp_cohort_<id>``, created on first use, unless the address names on
 >>> gradebook_url(Path("/srv/icp/cohorts/10"), "10")
 'sqlite:////srv/icp/cohorts/10/gradebook.db?timeout=60'
 >>> gradebook_url(Path("/srv/icp/cohorts/10"), "10", "postgresql://coach@db.trust.nhs.uk")
-'postgresql://coach@db.trust.nhs.uk/icp_cohort_10'
+'postgresql+psycopg2://coach@db.trust.nhs.uk/icp_cohort_10'
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def gradebook_url(cohort_root: Path, cohort: str, db_url: str | None = None) -> 
             f"--db-url uses {backend!r}; the gradebook runs on SQLite (the default) or "
             "PostgreSQL (postgresql://...)."
         )
-    if parsed.drivername == "postgres":
-        parsed = parsed.set(drivername="postgresql")
+    if parsed.drivername in ("postgres", "postgresql"):  # the driver this project installs
+        parsed = parsed.set(drivername="postgresql+psycopg2")
     if not parsed.database:
         safe = re.sub(r"[^a-z0-9_]", "_", str(cohort).lower())
         parsed = parsed.set(database=f"icp_cohort_{safe}")

@@ -95,3 +95,107 @@ def notebook_text():
 def write_zip():
     """Make a zip of e-mail attachments (see ``_write_zip``)."""
     return _write_zip
+
+
+def _postgres_program(name: str) -> str | None:
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(folder, name).is_file():
+            return str(Path(folder, name))
+    return None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server address for the tests, with no database named.
+
+    ``$ICP_TEST_POSTGRES_URL`` if set (``.ci/run`` sets it); otherwise a private, throwaway
+    server started here with initdb and pg_ctl (as the ``postgres`` user when run as root),
+    one per test worker, stopped at the end.
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if os.environ.get("ICP_TEST_POSTGRES_URL"):
+        yield os.environ["ICP_TEST_POSTGRES_URL"].rstrip("/") + "/"
+        return
+    initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip(
+            "no PostgreSQL server: ICP_TEST_POSTGRES_URL is unset and initdb/pg_ctl are not "
+            "installed (apt-get install postgresql; .ci/run does this)"
+        )
+    base = Path(tempfile.mkdtemp(prefix="icp-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        import pwd
+
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user to run the test server")
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = base / "data", _free_port()
+    run = dict(check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            *as_user,
+            initdb,
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        **run,
+    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(base / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ],
+        **run,
+    )
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh database name on the test server, unique to this test."""
+    import uuid
+
+    return f"{postgres_server}icp_test_{uuid.uuid4().hex[:12]}"
