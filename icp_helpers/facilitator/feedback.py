@@ -13,6 +13,7 @@ from pathlib import Path
 
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_umask
+from icp_helpers.facilitator.rubric import hide_rubrics, show_rubrics
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,12 @@ def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
             f"nothing of {assignment} has been graded in cohort {folder.cohort}; run "
             f"`icp grade {folder.cohort} {assignment}` first."
         )
-    folder.nbgrader("generate_feedback", assignment, "--force")
+    hide_rubrics(folder.root, assignment)  # the rubric is for facilitators only
+    try:
+        folder.nbgrader("generate_feedback", assignment, "--force")
+    finally:
+        for trainee in graded:
+            show_rubrics(folder.root, folder.course_root, assignment, trainee)
     if folder.exchange is not None:
         folder.nbgrader("release_feedback", assignment)
     make_private(folder.root / "feedback")

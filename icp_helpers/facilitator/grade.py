@@ -2,7 +2,8 @@
 
 Each submission is graded by its own ``nbgrader autograde <assignment> --student <id>``
 process, up to ``jobs`` at once, each with a wall-clock time limit. The outcome of each
-(graded, timed out, kernel died, corrupt, failed, missing) is reported with a reason.
+(graded, timed out, kernel died, corrupt, failed, missing) is reported with a reason, and
+each graded notebook gets the marking rubric beside its reflections for the formgrader.
 
 How the gradebook is kept whole: nbgrader writes one submission at a time, but a submission
 that fails (or is stopped) leaves a row of zero grades behind. So a ledger,
@@ -34,6 +35,7 @@ import nbformat
 from icp_helpers.facilitator.cohort_folder import CohortFolder, folder_at
 from icp_helpers.facilitator.privacy import make_private, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.facilitator.rubric import show_rubrics
 
 OUTCOMES = {
     "graded": "graded",
@@ -116,7 +118,9 @@ def grade_cohort(
         }
         for future in as_completed(futures):
             outcome = future.result()
-            if not outcome.in_gradebook:
+            if outcome.in_gradebook:
+                show_rubrics(folder.root, folder.course_root, assignment, outcome.trainee)
+            else:
                 _remove_submission(folder, assignment, outcome.trainee)
             ledger.finish(outcome)
             report.outcomes.append(outcome)

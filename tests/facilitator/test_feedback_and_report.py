@@ -109,3 +109,33 @@ def test_cli_feedback_and_report(graded, course_root):
     made = subprocess.run([*icp, "report", "10", *where], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     assert "Cohort dashboard:" in made.stdout and "dashboard.html" in made.stdout
+
+
+def test_rubric_beside_each_reflection_in_the_formgrader_never_in_feedback(graded):
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    graded_copy = graded.root / "autograded" / "t01" / ASSIGNMENT / NOTEBOOK
+
+    def rubric_follows_reflection() -> bool:
+        cells = nbformat.read(graded_copy, as_version=4).cells
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+        after = cells[ids.index("reflection") + 1]
+        return "icp-rubric" in after.metadata.get("tags", []) and after.source.startswith(
+            "**Rubric (facilitators only)**: What do you hope to get"
+        )
+
+    assert rubric_follows_reflection()
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"  # as nbgrader's formgrader renders it
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    page, _ = HTMLExporter(config=config).from_filename(
+        str(graded_copy), resources={"base_url": "/", "mathjax_url": "", "index": 0, "total": 1}
+    )
+    assert "Rubric (facilitators only)" in page and "A personal, specific hope" in page
+    made = generate_feedback(graded, ASSIGNMENT)
+    for item in made:
+        assert "Rubric (facilitators only)" not in item.pages[0].read_text()
+    assert rubric_follows_reflection()  # back for the formgrader after feedback
