@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from icp_helpers.facilitator.calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
+from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort_folder import create_cohort, open_cohort, schedule_path
 from icp_helpers.facilitator.privacy import masked_url
 from icp_helpers.files import atomic_write_text

@@ -141,3 +141,34 @@ def test_cli_create_and_import(tmp_path, course_root, roster_file):
     assert "Traceback" not in refused.stderr
     settings = json.loads((tmp_path / "c" / "10" / "cohort.json").read_text())
     assert settings["course_id"] == "icp-cohort-10"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["grade", "10", "09-typo"], "no assignment '09-typo' in the syllabus"),
+        (["grade", "10", "00-getting-started", "--jobs", "0"], "--jobs is 0; give 1 or more"),
+        (["collect", "10", "09-typo", "--zip", "x.zip"], "no assignment '09-typo'"),
+        (["feedback", "10", "00-getting-started"], "run `icp grade 10 00-getting-started` first"),
+        (["report", "10"], "has no released assignments yet"),
+        (["release", "10", "--on", "next week"], "--on 'next week' is not a date"),
+        (["grade", "12", "00-getting-started"], "run `icp cohort create 12` first"),
+    ],
+)
+def test_cli_names_bad_arguments_and_the_fix(cohort, course_root, command, expected):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "icp_helpers.cli",
+            *command,
+            "--root",
+            str(course_root),
+            "--cohorts-dir",
+            str(cohort.root.parent),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stdout
+    assert expected in done.stderr and "Traceback" not in done.stderr

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from icp_helpers.facilitator.calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort import ScheduleError, load_schedule
+from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.files import DataFileError
 
 ROOT = Path(__file__).resolve().parents[2]
