@@ -276,8 +276,9 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 <h2>Exercises to revisit in the next session</h2>
 {hardest}
 <h2>Each trainee's progress</h2>
-<p>Hover over a cell for the reason behind a problem. Late work is shown, not penalised,
-unless the cohort's late policy says otherwise.</p>
+<p>Scores are out of each assignment's total; reflections count once marked in the
+formgrader. Hover over a cell for the reason behind a problem. Late work is shown, not
+penalised, unless the cohort's late policy says otherwise.</p>
 {progress}
 </body></html>
 """

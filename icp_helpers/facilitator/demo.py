@@ -32,9 +32,10 @@ from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers, with_wrong_answer
 from icp_helpers.facilitator.cohort_folder import create_cohort
 from icp_helpers.facilitator.collect import collect
+from icp_helpers.facilitator.dashboard import autograded_percent
 from icp_helpers.facilitator.feedback import generate_feedback
 from icp_helpers.facilitator.grade import OUTCOMES, grade_cohort
-from icp_helpers.facilitator.privacy import private_folder, write_private_text
+from icp_helpers.facilitator.privacy import private_folder, private_umask, write_private_text
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.report import write_report
 from icp_helpers.facilitator.roster import import_roster
@@ -116,7 +117,8 @@ def run_demo(
         release(folder, assignment)
         dates = schedule.dates_for(assignment)
         mail = base / f"emailed-{assignment}.zip"
-        _emailed_zip(folder.root / "release" / assignment, course_root, assignment, dates, mail)
+        with private_umask():
+            _emailed_zip(folder.root / "release" / assignment, course_root, assignment, dates, mail)
         collected = collect(folder, assignment, mail)
         say(
             f"  {assignment}: released, {len(collected.collected)} collected, "
@@ -126,8 +128,9 @@ def run_demo(
         generate_feedback(folder, assignment)
         rows.append((assignment, report, collected))
     made = write_report(folder)
+    medians = autograded_percent(made.cells).groupby("assignment")["percent"].median()
     say("")
-    say(_summary(rows))
+    say(_summary(rows, medians.to_dict()))
     say("")
     say(f"Dashboard: {made.dashboard}")
     say(f"Grades:    {made.grades_csv}")
@@ -226,18 +229,21 @@ def _meta(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 
-def _summary(rows) -> str:
+def _summary(rows, medians: dict[str, float]) -> str:
+    """One line per assignment: trainees per outcome, late, unmatched files, median score.
+
+    The median is of the autograded points (reflections are marked later, by hand).
+    """
     kinds = list(OUTCOMES)
     head = f"{'assignment':<22}" + "".join(f"{OUTCOMES[k]:>17}" for k in kinds)
-    lines = [head + f"{'late':>6}{'unmatched':>11}{'median':>8}"]
+    lines = [head + f"{'late':>6}{'unmatched':>11}{'median autograded':>19}"]
     for assignment, report, collected in rows:
         counts = report.counts()
-        scores = sorted(o.score / o.max_score for o in report.outcomes if o.score is not None)
-        median = f"{100 * scores[len(scores) // 2]:.0f}%" if scores else "-"
+        median = f"{medians[assignment]:.0f}%" if assignment in medians else "-"
         late = sum(o.late for o in report.outcomes)
         lines.append(
             f"{assignment:<22}"
             + "".join(f"{counts.get(k, 0):>17}" for k in kinds)
-            + f"{late:>6}{len(collected.unmatched):>11}{median:>8}"
+            + f"{late:>6}{len(collected.unmatched):>11}{median:>19}"
         )
     return "\n".join(lines)
