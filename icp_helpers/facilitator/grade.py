@@ -264,7 +264,9 @@ def _add_scores(folder: CohortFolder, assignment: str, report: GradingReport, du
             score = max_score = None
             if outcome.in_gradebook:
                 submission = gradebook.find_submission(assignment, outcome.trainee)
-                score, max_score = float(submission.score), float(submission.max_score)
+                penalty = float(submission.late_submission_penalty or 0)  # late_policy: zero
+                score = float(submission.score) - penalty
+                max_score = float(submission.max_score)
             report.outcomes[number] = Outcome(
                 outcome.trainee,
                 outcome.outcome,

@@ -196,3 +196,36 @@ def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
     assert "[" in done.stderr and "2/2" in done.stderr  # the progress bar
     for private in ("Patel", "Okafor", "example.org"):
         assert private not in done.stdout + done.stderr
+
+
+def test_late_work_is_flagged_not_penalised_unless_the_cohort_says_zero(
+    tmp_path, course_root, roster_file, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.cohort_folder import create_cohort
+    from icp_helpers.facilitator.collect import collect
+    from icp_helpers.facilitator.release import release
+
+    schedule = tmp_path / "10.yml"
+    text = (course_root / "course" / "cohorts" / "10.yml").read_text()
+    schedule.write_text(text.replace("late_policy: flag", "late_policy: zero"))
+    results = {}
+    for policy, schedule_file in (("flag", None), ("zero", schedule)):
+        folder, _ = create_cohort(
+            course_root, "10", where=tmp_path / policy, schedule_file=schedule_file
+        )
+        import_roster(folder, roster_file)
+        release(folder, ASSIGNMENT)
+        mail = write_zip(
+            tmp_path / f"{policy}.zip",
+            [
+                (f"t01_{NOTEBOOK}", notebook_text(), LATE),
+                (f"t02_{NOTEBOOK}", notebook_text(), ON_TIME),
+            ],
+        )
+        collect(folder, ASSIGNMENT, mail)
+        report = grade_cohort(folder.root, ASSIGNMENT, jobs=2)
+        results[policy] = {
+            o.trainee: (o.score, o.late) for o in report.outcomes if o.score is not None
+        }
+    assert results["flag"] == {"t01": (10.0, True), "t02": (10.0, False)}
+    assert results["zero"] == {"t01": (0.0, True), "t02": (10.0, False)}

@@ -165,6 +165,14 @@ def test_exchange_release_and_collect(tmp_path, course_root, roster_file, notebo
     assert (report.kept_in / f"exchange-{user}" / NOTEBOOK).is_file()
     assert not (folder.root / "submitted" / user).exists()
     assert (folder.root / "submitted" / "t01" / ASSIGNMENT / "ward_incidents.csv").is_file()
+    # graded feedback goes back through the exchange, not into e-mail zips
+    from icp_helpers.facilitator.feedback import generate_feedback
+    from icp_helpers.facilitator.grade import grade_cohort
+
+    assert [o.outcome for o in grade_cohort(folder.root, ASSIGNMENT).outcomes][0] == "graded"
+    (made,) = generate_feedback(folder, ASSIGNMENT)
+    assert made.trainee == "t01" and made.zip_file is None
+    assert len(list((exchange / "icp-cohort-10" / "feedback").glob("*.html"))) == 1
 
 
 def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text, write_zip):
