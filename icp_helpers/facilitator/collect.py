@@ -120,6 +120,19 @@ def _collect_zip(folder, assignment, notebooks, zip_file, roster, report, unmatc
             by_trainee.setdefault(trainee, {})[notebook] = entry
         for trainee, files in sorted(by_trainee.items()):
             received = max(dt.datetime(*e.date_time, tzinfo=zone) for e in files.values())
+            existing = _timestamp(folder.root / "submitted" / trainee / assignment)
+            if existing is not None and existing >= received:
+                for entry in files.values():
+                    report.unmatched.append(
+                        (
+                            entry.filename,
+                            f"not newer than {trainee}'s submission already collected "
+                            f"({existing.astimezone(zone):%Y-%m-%d %H:%M}); kept that one",
+                        )
+                    )
+                    _keep(archive, entry, unmatched_dir)
+                report.collected[trainee] = existing
+                continue
             _store(folder, assignment, trainee, files, archive, received)
             report.collected[trainee] = received
 

@@ -103,6 +103,15 @@ def test_collecting_again_keeps_the_earlier_submission(
     assert len(kept) == 1 and kept[0].read_text() == notebook_text("blank")
     current = released.root / "submitted" / "t01" / ASSIGNMENT / NOTEBOOK
     assert current.read_text() == notebook_text()
+    # an older batch (or the same zip again) never replaces newer work, and is still kept
+    again = collect(released, ASSIGNMENT, first)
+    assert current.read_text() == notebook_text()
+    assert (
+        "not newer than t01's submission already collected (2024-09-28 09:00)"
+        in (again.unmatched[0][1])
+    )
+    assert (again.kept_in / f"t01_{NOTEBOOK}").read_text() == notebook_text("blank")
+    assert len(list((released.root / "superseded" / ASSIGNMENT).iterdir())) == 1
 
 
 def test_collect_refuses_what_it_cannot_use(cohort, released, tmp_path):
