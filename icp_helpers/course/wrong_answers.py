@@ -92,9 +92,18 @@ def with_wrong_answer(
 def wrong_answer_submissions(
     source_folder: Path, answers: list[WrongAnswer]
 ) -> dict[str, dict[str, nbformat.NotebookNode]]:
-    """One submission per wrong answer, keyed ``wrong-01``, ``wrong-02``, ... in fixture order."""
+    """One submission per wrong answer, keyed ``wrong-01``, ``wrong-02``, ... in fixture order.
+
+    Each submission holds every notebook of the assignment, as a trainee would hand in:
+    the source solutions, with the one wrong answer in place.
+    """
+    solutions = {
+        path.name: nbformat.read(path, as_version=4)
+        for path in sorted(source_folder.glob("*.ipynb"))
+    }
     submissions = {}
     for number, answer in enumerate(answers, start=1):
-        notebook = nbformat.read(source_folder / answer.notebook, as_version=4)
-        submissions[f"wrong-{number:02d}"] = {answer.notebook: with_wrong_answer(notebook, answer)}
+        submission = dict(solutions)
+        submission[answer.notebook] = with_wrong_answer(solutions[answer.notebook], answer)
+        submissions[f"wrong-{number:02d}"] = submission
     return submissions
