@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from icp_helpers.charts.style import COLOURS, FIGSIZE, FONT
+from icp_helpers.charts.style import COLOURS, FIGSIZE, FONT, LINESTYLES
 
 TRIAL_LABEL = "Trial limits (fewer than 12 points)"
 
@@ -244,3 +244,12 @@ def save_figure(
             os.remove(tmp)
         if close:
             plt.close(fig)
+
+
+def draw_target(ax: Axes, xs: np.ndarray, target: np.ndarray) -> bool:
+    """Draw the target as a dotted line where it is given; return whether anything was drawn."""
+    if not np.isfinite(target).any():
+        return False
+    ax.plot(xs, target, color=COLOURS["target"], ls=LINESTYLES["target"], lw=1.6, zorder=2,
+            gid="target")
+    return True

@@ -30,6 +30,7 @@ from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
 from icp_helpers.charts.drawing import (
     add_legend,
     add_titles,
+    draw_target,
     format_value,
     label_part_end,
     label_right_edge,
@@ -245,16 +246,7 @@ def plot_mdc(
     ]
     handles += _draw_point_types(ax, xs, points)
     target = _target_values(result, points)
-    if np.isfinite(target).any():
-        ax.plot(
-            xs,
-            target,
-            color=COLOURS["target"],
-            ls=LINESTYLES["target"],
-            lw=1.6,
-            zorder=2,
-            gid="target",
-        )
+    if draw_target(ax, xs, target):
         handles.append(
             Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], label="Target")
         )

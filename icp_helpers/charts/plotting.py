@@ -31,6 +31,7 @@ from icp_helpers.charts.drawing import (
     add_legend,
     add_titles,
     annotate_notes,
+    draw_target,
     format_value,
     label_part_end,
     label_right_edge,
@@ -272,17 +273,7 @@ def plot_qic(
         )
     _mark_baseline(ax, xs, points, len(bounds))
     point_handles = _draw_points(ax, xs, result, marker_size(len(points)))
-    target = _column(points, "target", np.nan).to_numpy(dtype=float)
-    if np.isfinite(target).any():
-        ax.plot(
-            xs,
-            target,
-            color=COLOURS["target"],
-            ls=LINESTYLES["target"],
-            lw=1.6,
-            zorder=2,
-            gid="target",
-        )
+    has_target = draw_target(ax, xs, _column(points, "target", np.nan).to_numpy(dtype=float))
     annotate_notes(ax, xs, points["y"].to_numpy(dtype=float), _column(points, "notes", None))
     percent = _is_percent(result, points)
     if percent:
@@ -302,7 +293,7 @@ def plot_qic(
         bool(getattr(result, "trial_limits", False)) and has_limits,
     )
     if legend:
-        seen = {"runs": bool(runs.any()), "target": bool(np.isfinite(target).any())}
+        seen = {"runs": bool(runs.any()), "target": has_target}
         handles = point_handles[:1] + _line_handles(chart, seen, show_95) + point_handles[1:]
         add_legend(ax, handles, created)
     return ax

@@ -83,23 +83,10 @@ def autograde(
 
 
 def read_grades(course_root: Path, assignment: str) -> pd.DataFrame:
-    """Read every grade of ``assignment`` from the course's SQLite gradebook."""
-    from nbgrader.api import Gradebook
+    """Every grade of ``assignment`` in the course's SQLite gradebook, as a table with the
+    columns ``student, notebook, grade_id, autograded, score, max_score``."""
+    from icp_helpers.grading.record import read_gradebook
 
-    rows = []
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gradebook:
-        for submission in gradebook.assignment_submissions(assignment):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    rows.append(
-                        {
-                            "student": submission.student.id,
-                            "notebook": notebook.name,
-                            "grade_id": grade.name,
-                            "autograded": grade.cell.cell_type == "code",
-                            "score": float(grade.score),
-                            "max_score": float(grade.max_score),
-                        }
-                    )
     columns = ["student", "notebook", "grade_id", "autograded", "score", "max_score"]
+    rows = read_gradebook(f"sqlite:///{course_root / 'gradebook.db'}", "icp", assignment)
     return pd.DataFrame(rows, columns=columns)

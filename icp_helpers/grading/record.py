@@ -205,7 +205,8 @@ def write_outputs(
 def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[str, Any]]:
     """Every grade of ``assignment``: one dict per student and graded cell, with comments.
 
-    Keys: ``student, notebook, grade_id, auto_score, score, max_score, needs_manual_grade``.
+    Keys: ``student, notebook, grade_id, autograded, auto_score, score, max_score,
+    needs_manual_grade`` (``autograded`` is False for manually graded cells such as reflections).
     """
     rows = []
     with Gradebook(db_url, course_id) as gradebook:
@@ -217,6 +218,7 @@ def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[st
                             "student": submission.student.id,
                             "notebook": notebook.name,
                             "grade_id": grade.name,
+                            "autograded": grade.cell.cell_type == "code",
                             "auto_score": grade.auto_score,
                             "score": float(grade.score),
                             "max_score": float(grade.max_score),
