@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     collected.add_argument("--zip", type=Path, metavar="FILE", help="a zip of e-mailed notebooks")
     graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
     graded.add_argument("assignment", metavar="ASSIGNMENT")
-    _add_grading_options(graded)
+    _add_grading_options(graded, regrade=True)
     fed = add("feedback", _facilitator("feedback"), "per-trainee HTML feedback")
     fed.add_argument("assignment", metavar="ASSIGNMENT")
     reported = add(
@@ -176,14 +177,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_grading_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--jobs", type=int, default=2, help="submissions graded at once (2)")
+def _add_grading_options(command: argparse.ArgumentParser, *, regrade: bool = False) -> None:
+    cores = os.cpu_count() or 1
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=cores,
+        help=f"notebooks graded at once (default: the number of cores, {cores})",
+    )
     command.add_argument(
         "--timeout",
         type=float,
         default=600,
-        help="seconds one submission may take before it is stopped (600)",
+        help="seconds one notebook may run before it is stopped (600)",
     )
+    command.add_argument(
+        "--memory-mb",
+        type=int,
+        default=1024,
+        help="memory one notebook may use, in MB, before it is stopped (1024)",
+    )
+    if regrade:
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="grade again submissions already graded and unchanged since",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from icp_helpers import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def _normalise(requirement: str) -> str:
     name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
     name = name.lower().replace("_", "-")

@@ -250,6 +250,7 @@ def draw_target(ax: Axes, xs: np.ndarray, target: np.ndarray) -> bool:
     """Draw the target as a dotted line where it is given; return whether anything was drawn."""
     if not np.isfinite(target).any():
         return False
-    ax.plot(xs, target, color=COLOURS["target"], ls=LINESTYLES["target"], lw=1.6, zorder=2,
-            gid="target")
+    ax.plot(
+        xs, target, color=COLOURS["target"], ls=LINESTYLES["target"], lw=1.6, zorder=2, gid="target"
+    )
     return True

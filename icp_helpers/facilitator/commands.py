@@ -114,24 +114,31 @@ def collect(args: argparse.Namespace) -> int:
 
 
 def grade(args: argparse.Namespace) -> int:
-    from icp_helpers.facilitator.grade import OUTCOMES, grade_cohort
+    from icp_helpers.facilitator.grade import grade_cohort
+    from icp_helpers.facilitator.outcomes import LABELS, PROBLEMS
 
     folder = _folder(args)
     bar = _ProgressBar(args.assignment)
     report = grade_cohort(
-        folder.root, args.assignment, jobs=args.jobs, progress=bar, timeout=args.timeout
+        folder.root,
+        args.assignment,
+        jobs=args.jobs,
+        progress=bar,
+        timeout=args.timeout,
+        memory_mb=args.memory_mb,
+        force=args.force,
     )
     bar.close()
-    print(f"{'trainee':<10} {'outcome':<16} {'score':>9}  late  reason")
+    print(f"{'trainee':<10} {'outcome':<26} {'score':>9}  late  reason")
     for o in report.outcomes:
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
-        print(
-            f"{o.trainee:<10} {OUTCOMES[o.outcome]:<16} {score:>9}  "
-            f"{'yes' if o.late else '   '}   {o.reason}"
-        )
-    counts = ", ".join(f"{n} {OUTCOMES[k]}" for k, n in report.counts().items())
+        reason = o.reason + (" (unchanged since it was graded)" if o.unchanged else "")
+        print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
+        for flag in o.flagged:
+            print(f"{'':<10} needs manual grading: {flag['grade_id']} - {flag['reason']}")
+    counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")
-    problems = sum(n for k, n in report.counts().items() if k not in ("graded", "missing"))
+    problems = sum(n for k, n in report.counts().items() if k in PROBLEMS)
     return 1 if problems else 0
 
 
@@ -166,6 +173,7 @@ def demo(args: argparse.Namespace) -> int:
         assignments=args.assignments,
         jobs=args.jobs,
         timeout=args.timeout,
+        memory_mb=args.memory_mb,
     )
 
 

@@ -1,14 +1,15 @@
 """The cohort dashboard: one self-contained HTML page for planning the next session.
 
 Three charts (completion per assignment, score distributions, the exercises most trainees
-got wrong) and a progress table. Trainees appear by id unless names are passed in. Colours
-are the Okabe-Ito colour-blind-safe set, and every category also has a hatch pattern and a
-text label, so nothing is carried by colour alone.
+got wrong), the test cells the grader flagged for manual grading, and a progress table.
+Trainees appear by id unless names are passed in. Colours are the Okabe-Ito
+colour-blind-safe set, and every category also has a hatch pattern and a text label, so
+nothing is carried by colour alone.
 
 >>> import pandas as pd
 >>> progress = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
 ...     "outcome": ["graded", "missing"], "score": [8.0, None], "max_score": [10.0, None],
-...     "late": [False, False], "reason": ["", ""]})
+...     "late": [False, False], "reason": ["", ""], "needs_review": ["", ""]})
 >>> completion_counts(progress)
 {'00-a': {'graded on time': 1, 'graded late': 0, 'problem': 0, 'missing': 1}}
 """
@@ -27,6 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from icp_helpers.facilitator.cohort import Schedule
+from icp_helpers.facilitator.outcomes import GRADED, LABELS, PROBLEMS
 
 # Okabe-Ito colours, each paired with a hatch so the chart reads in greyscale too.
 CATEGORIES = {
@@ -35,23 +37,13 @@ CATEGORIES = {
     "problem": ("#D55E00", "xx"),
     "missing": ("#BBBBBB", ".."),
 }
-PROBLEMS = {"timed_out", "kernel_died", "corrupt", "failed"}
-_LABELS = {
-    "graded": "graded",
-    "timed_out": "timed out",
-    "kernel_died": "kernel died",
-    "corrupt": "corrupt file",
-    "failed": "grading failed",
-    "missing": "missing",
-    "not_graded": "not graded yet",
-}
 
 
 def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Per assignment, how many trainees are graded on time, graded late, a problem, missing."""
     counts = {}
     for assignment, rows in progress.groupby("assignment", sort=False):
-        graded = rows["outcome"] == "graded"
+        graded = rows["outcome"].isin(GRADED)
         counts[assignment] = {
             "graded on time": int((graded & ~rows["late"]).sum()),
             "graded late": int((graded & rows["late"]).sum()),
@@ -195,6 +187,7 @@ def dashboard_html(
         summary=_summary_table(progress, cells, released),
         images=images,
         hardest=_hardest_table(cells),
+        review=_review_table(progress, labels),
         progress=_progress_table(progress, labels),
     )
 
@@ -234,6 +227,19 @@ def _hardest_table(cells: pd.DataFrame) -> str:
     return f"<table>{head}{rows}</table>"
 
 
+def _review_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
+    flagged = progress[progress["needs_review"].fillna("") != ""]
+    if flagged.empty:
+        return "<p>The grader flagged nothing: no answer reached into the tests.</p>"
+    rows = "".join(
+        f"<tr><td>{html.escape(labels.get(r.trainee, r.trainee) if labels else r.trainee)}</td>"
+        f"<td>{html.escape(r.assignment)}</td><td>{html.escape(r.needs_review)}</td></tr>"
+        for r in flagged.itertuples()
+    )
+    head = "<tr><th>trainee</th><th>assignment</th><th>test cells and why</th></tr>"
+    return f"<table>{head}{rows}</table>"
+
+
 def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     assignments = list(dict.fromkeys(progress["assignment"]))
     head = "".join(f"<th>{html.escape(a)}</th>" for a in ["trainee", *assignments])
@@ -242,7 +248,7 @@ def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> st
         cells = []
         for assignment in assignments:
             row = mine[mine["assignment"] == assignment].iloc[0]
-            text = _LABELS.get(row["outcome"], row["outcome"])
+            text = LABELS.get(row["outcome"], row["outcome"])
             if pd.notna(row["score"]):
                 text = f"{row['score']:g}/{row['max_score']:g}" + (
                     "" if row["outcome"] == "graded" else f" ({text})"
@@ -275,6 +281,11 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 {images}
 <h2>Exercises to revisit in the next session</h2>
 {hardest}
+<h2>Flagged for manual grading</h2>
+<p>Test cells the grader would not trust, because an answer reached into the testing
+machinery. Their autograded marks are kept but marked for manual grading: check them in the
+formgrader, where the same reason is shown as a comment on the answer.</p>
+{review}
 <h2>Each trainee's progress</h2>
 <p>Scores are out of each assignment's total; reflections count once marked in the
 formgrader. Hover over a cell for the reason behind a problem. Late work is shown, not

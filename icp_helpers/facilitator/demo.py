@@ -34,7 +34,8 @@ from icp_helpers.facilitator.cohort_folder import create_cohort
 from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.dashboard import autograded_percent
 from icp_helpers.facilitator.feedback import generate_feedback
-from icp_helpers.facilitator.grade import OUTCOMES, grade_cohort
+from icp_helpers.facilitator.grade import grade_cohort
+from icp_helpers.facilitator.outcomes import LABELS
 from icp_helpers.facilitator.privacy import private_folder, private_umask, write_private_text
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.report import write_report
@@ -88,6 +89,7 @@ def run_demo(
     assignments: list[str] | None = None,
     jobs: int = 2,
     timeout: float = 60.0,
+    memory_mb: int = 1024,
     say=print,
 ) -> int:
     """Run the whole cycle; print a summary table and where the dashboard is. Returns 0."""
@@ -124,7 +126,9 @@ def run_demo(
             f"  {assignment}: released, {len(collected.collected)} collected, "
             f"{len(collected.unmatched)} unmatched file(s) kept; grading..."
         )
-        report = grade_cohort(folder.root, assignment, jobs=jobs, timeout=timeout)
+        report = grade_cohort(
+            folder.root, assignment, jobs=jobs, timeout=timeout, memory_mb=memory_mb
+        )
         generate_feedback(folder, assignment)
         rows.append((assignment, report, collected))
     made = write_report(folder)
@@ -234,8 +238,8 @@ def _summary(rows, medians: dict[str, float]) -> str:
 
     The median is of the autograded points (reflections are marked later, by hand).
     """
-    kinds = list(OUTCOMES)
-    head = f"{'assignment':<22}" + "".join(f"{OUTCOMES[k]:>17}" for k in kinds)
+    kinds = [k for k in LABELS if any(k in report.counts() for _, report, _ in rows)]
+    head = f"{'assignment':<22}" + "".join(f"{LABELS[k]:>17}" for k in kinds)
     lines = [head + f"{'late':>6}{'unmatched':>11}{'median autograded':>19}"]
     for assignment, report, collected in rows:
         counts = report.counts()

@@ -1,6 +1,8 @@
 """Per-trainee HTML feedback for an assignment, each holding that trainee's work only.
 
-nbgrader writes one HTML page per graded notebook to ``feedback/<trainee>/<assignment>/``.
+One HTML page per graded notebook goes to ``feedback/<trainee>/<assignment>/``, made by
+nbgrader's feedback template with the hidden tests taken out
+(:func:`icp_helpers.grading.feedback.write_feedback`) and without the facilitators' rubric.
 With an exchange the pages are also released there for trainees to fetch; without one each
 trainee's pages are zipped in ``outbox/feedback/<assignment>/<trainee>.zip`` to e-mail.
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_umask
 from icp_helpers.facilitator.rubric import hide_rubrics, show_rubrics
+from icp_helpers.grading.feedback import write_feedback
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ class Feedback:
 def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
     """Generate (or refresh) feedback for every graded submission of ``assignment``."""
     folder.schedule().dates_for(assignment)
-    graded = sorted(p.parent.name for p in (folder.root / "autograded").glob(f"*/{assignment}"))
+    notebooks = (folder.root / "autograded").glob(f"*/{assignment}/*.ipynb")
+    graded = sorted({path.parent.parent.name for path in notebooks})
     if not graded:
         raise ValueError(
             f"nothing of {assignment} has been graded in cohort {folder.cohort}; run "
@@ -36,7 +40,8 @@ def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
         )
     hide_rubrics(folder.root, assignment)  # the rubric is for facilitators only
     try:
-        folder.nbgrader("generate_feedback", assignment, "--force")
+        for trainee in graded:
+            write_feedback(folder.root, assignment, trainee)
     finally:
         for trainee in graded:
             show_rubrics(folder.root, folder.course_root, assignment, trainee)

@@ -22,7 +22,16 @@ from icp_helpers.facilitator.privacy import make_private, private_folder, write_
 from icp_helpers.facilitator.roster import read_roster
 
 CELL_COLUMNS = ["trainee", "assignment", "notebook", "grade_id", "autograded", "score", "max_score"]
-PROGRESS_COLUMNS = ["trainee", "assignment", "outcome", "score", "max_score", "late", "reason"]
+PROGRESS_COLUMNS = [
+    "trainee",
+    "assignment",
+    "outcome",
+    "score",
+    "max_score",
+    "late",
+    "reason",
+    "needs_review",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,9 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
                     "max_score": entry.get("max_score"),
                     "late": bool(entry.get("late", False)),
                     "reason": entry.get("reason", ""),
+                    "needs_review": "; ".join(
+                        f"{flag['grade_id']}: {flag['reason']}" for flag in entry.get("flagged", [])
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)

@@ -26,7 +26,7 @@ from icp_helpers.grading import record
 from icp_helpers.grading.course import GradingCourse, load_course
 from icp_helpers.grading.limits import Limits
 from icp_helpers.grading.pool import WarmPool, WorkerError
-from icp_helpers.grading.report import GradingReport, SubmissionResult
+from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
 from icp_helpers.grading.submission import Submission, fingerprint, finish, prepare
 from icp_helpers.grading.worker import DEFAULT_PRELOAD
 
@@ -77,14 +77,17 @@ def _modules_imported(course: GradingCourse, assignment: str) -> list[str]:
 
 
 def _skipped(course: GradingCourse, assignment: str, student: str) -> SubmissionResult:
+    """The result recorded when this unchanged submission was graded before."""
     summary = json.loads(record.marker_path(course.root, assignment, student).read_text())
     return SubmissionResult(
         student=student,
         outcome="skipped",
-        reason=f"already graded ({summary.get('outcome')}); pass force=True to grade again",
+        reason=str(summary.get("reason", "")),
         problems=list(summary.get("problems", [])),
         score=float(summary.get("score", 0.0)),
         max_score=float(summary.get("max_score", 0.0)),
+        flagged=[FlaggedCell(**flag) for flag in summary.get("flagged", [])],
+        earlier=str(summary.get("outcome", "graded")),
     )
 
 

@@ -80,7 +80,8 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     """Write ``feedback/<student>/<assignment>/<notebook>.html`` without hidden tests.
 
     The student's submission must have been graded (it reads the autograded notebooks and
-    the gradebook). Returns the files written.
+    the gradebook). The submission's ``timestamp.txt`` goes beside the pages, as
+    ``nbgrader release_feedback`` expects. Returns the pages written.
     """
     course = load_course(Path(course_root))
     folder = course.autograded_folder(student, assignment)
@@ -107,4 +108,7 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
         target = course.feedback_folder(student, assignment) / f"{path.stem}.html"
         atomic_write(target, html)
         written.append(target)
+    stamp = folder / "timestamp.txt"
+    if stamp.is_file():
+        atomic_write(course.feedback_folder(student, assignment) / stamp.name, stamp.read_text())
     return written

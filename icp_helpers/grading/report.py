@@ -60,9 +60,11 @@ class SubmissionResult:
     max_score: float
     flagged: list[FlaggedCell] = field(default_factory=list)
     seconds: float = 0.0
+    earlier: str = ""  # for a skipped submission: its outcome when it was graded
 
     def line(self) -> str:
-        text = f"{self.student}: {self.outcome}, {self.score:g}/{self.max_score:g}"
+        outcome = f"skipped (unchanged; {self.earlier})" if self.earlier else self.outcome
+        text = f"{self.student}: {outcome}, {self.score:g}/{self.max_score:g}"
         if self.reason:
             text += f" - {self.reason}"
         return text

@@ -1,5 +1,6 @@
-"""icp grade: real nbgrader per submission; bad submissions are reported and marked, the batch
-carries on, and the gradebook only ever holds complete gradings (even after Ctrl-C)."""
+"""icp grade: every submission graded by the grading engine on nbgrader's gradebook; bad
+submissions are reported with a reason, the batch carries on, and the gradebook only ever
+holds complete gradings (even after Ctrl-C), which a re-run builds on."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _gradebook_state(folder) -> dict[str, list]:
 
 
 def _ledger(folder) -> dict:
-    return json.loads((folder.root / "grading" / f"{ASSIGNMENT}.json").read_text())
+    path = folder.root / "grading" / f"{ASSIGNMENT}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
 
 
 def test_one_bad_submission_never_stops_the_batch(released, tmp_path, notebook_text, write_zip):
@@ -71,50 +73,60 @@ def test_one_bad_submission_never_stops_the_batch(released, tmp_path, notebook_t
         13,
         False,
     )
-    assert outcomes["t02"].late and "kernel died" in outcomes["t02"].reason
-    assert "cannot be read as a notebook" in outcomes["t03"].reason
-    assert "still running after 55 s" in outcomes["t04"].reason
+    assert outcomes["t02"].late and "stopped" in outcomes["t02"].reason
+    assert "not valid JSON" in outcomes["t03"].reason
+    assert "stopped after 55 s" in outcomes["t04"].reason
     assert report.counts() == {
-        "graded": 1,
+        "corrupt": 1,
         "timed_out": 1,
         "kernel_died": 1,
-        "corrupt": 1,
+        "graded": 1,
         "missing": 1,
     }
     assert sorted(t for _, _, t in seen) == ["t01", "t02", "t03", "t04"] and seen[-1][:2] == (4, 4)
-    # only complete gradings are in the gradebook: the failed ones left no rows of zeros
+    # every submission has complete grades: the broken ones score zero where they failed
     state = _gradebook_state(released)
-    assert list(state) == ["t01"] and None not in state["t01"]
-    assert sorted(p.name for p in (released.root / "autograded").iterdir() if any(p.iterdir())) == [
-        "t01"
-    ]
-    assert all(entry["outcome"] != "running" for entry in _ledger(released).values())
+    assert sorted(state) == ["t01", "t02", "t03", "t04"]
+    assert None not in sum(state.values(), [])
+    assert sum(state["t01"]) == 10 and sum(state["t03"]) == 0
+    assert sum(state["t02"]) < 10 and sum(state["t04"]) < 10
+    graded_copies = sorted(p.parts[-3] for p in (released.root / "autograded").rglob("*.ipynb"))
+    assert graded_copies == ["t01", "t02", "t04"]  # the corrupt file has nothing to show
+    assert {t: e["outcome"] for t, e in _ledger(released).items()} == {
+        t: o.outcome for t, o in outcomes.items()
+    }
 
 
-def test_an_unfinished_grading_is_repaired_on_the_next_run(
+def test_an_interrupted_run_is_finished_by_the_next_without_regrading(
     released, tmp_path, notebook_text, write_zip
 ):
     from icp_helpers.facilitator.collect import collect
 
-    collect(
-        released,
-        ASSIGNMENT,
-        write_zip(tmp_path / "m.zip", [(f"t01_{NOTEBOOK}", notebook_text(), ON_TIME)]),
-    )
-    grade_cohort(released.root, ASSIGNMENT)
-    # as if the command had been killed mid-way: the ledger still says running, and the
-    # autograded copy never appeared, while nbgrader had already written a submission row
-    ledger = _ledger(released)
-    ledger["t01"] = {"outcome": "running"}
-    (released.root / "grading" / f"{ASSIGNMENT}.json").write_text(json.dumps(ledger))
-    import shutil
+    entries = [
+        (f"t01_{NOTEBOOK}", notebook_text(), ON_TIME),
+        (f"t02_{NOTEBOOK}", notebook_text(answer="weekly_total = 0"), ON_TIME),
+    ]
+    collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
 
-    shutil.rmtree(released.root / "autograded" / "t01")
-    again = grade_cohort(released.root, ASSIGNMENT)
-    assert {o.trainee: o.outcome for o in again.outcomes}["t01"] == "graded"
+    def stop_after_one(done, total, outcome):
+        raise KeyboardInterrupt
+
+    try:
+        grade_cohort(released.root, ASSIGNMENT, progress=stop_after_one)
+    except KeyboardInterrupt:
+        pass
+    first = list(_gradebook_state(released))
+    assert len(first) == 1  # one submission recorded whole, the other not at all
+    again = grade_cohort(released.root, ASSIGNMENT, jobs=2)
+    by_trainee = {o.trainee: o for o in again.outcomes}
+    assert [t for t, o in by_trainee.items() if o.unchanged] == first
+    assert by_trainee["t01"].outcome == by_trainee["t02"].outcome == "graded"
+    assert (by_trainee["t01"].score, by_trainee["t02"].score) == (10, 9)
     state = _gradebook_state(released)
-    assert list(state) == ["t01"] and sum(state["t01"]) == 10
-    assert (released.root / "autograded" / "t01" / ASSIGNMENT / NOTEBOOK).is_file()
+    assert sorted(state) == ["t01", "t02"] and (sum(state["t01"]), sum(state["t02"])) == (10, 9)
+    forced = grade_cohort(released.root, ASSIGNMENT, force=True)
+    assert not any(o.unchanged for o in forced.outcomes)
+    assert _gradebook_state(released) == state
 
 
 def test_ctrl_c_stops_grading_without_leaving_half_a_gradebook(
@@ -143,13 +155,11 @@ def test_ctrl_c_stops_grading_without_leaving_half_a_gradebook(
         stderr=subprocess.PIPE,
         text=True,
     )
-    ledger_file = released.root / "grading" / f"{ASSIGNMENT}.json"
+    laid_out = released.root / "autograded" / "t01" / ASSIGNMENT
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if ledger_file.is_file() and "running" in ledger_file.read_text():
-            break
+    while time.monotonic() < deadline and not laid_out.is_dir():
         time.sleep(0.2)
-    time.sleep(3)  # nbgrader has started on the first submission
+    time.sleep(3)  # the first notebook is running its endless loop
     grading.send_signal(signal.SIGINT)
     out, err = grading.communicate(timeout=120)
     assert grading.returncode == 130, err
@@ -192,7 +202,7 @@ def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
         for line in lines
     )
     assert any(line.startswith("t02") and "corrupt notebook" in line for line in lines)
-    assert lines[-1] == f"{ASSIGNMENT}: 1 graded, 1 corrupt notebook, 2 no submission."
+    assert lines[-1] == f"{ASSIGNMENT}: 1 corrupt notebook, 1 graded, 2 no submission."
     assert "[" in done.stderr and "2/2" in done.stderr  # the progress bar
     for private in ("Patel", "Okafor", "example.org"):
         assert private not in done.stdout + done.stderr
