@@ -4,6 +4,7 @@ nbgrader's export; the dashboard is one self-contained page with ids unless name
 from __future__ import annotations
 
 import csv
+import html
 import re
 import stat
 import subprocess
@@ -139,3 +140,60 @@ def test_rubric_beside_each_reflection_in_the_formgrader_never_in_feedback(grade
     for item in made:
         assert "Rubric (facilitators only)" not in item.pages[0].read_text()
     assert rubric_follows_reflection()  # back for the formgrader after feedback
+
+
+ALWAYS_EQUAL = """class Total(int):
+    def __eq__(self, other):
+        return True
+weekly_total = Total(4)
+"""
+
+
+def test_tampering_is_flagged_for_the_facilitator_and_hidden_tests_stay_hidden(
+    released, tmp_path, notebook_text, write_zip, course_root
+):
+    import nbformat
+
+    from icp_helpers.grading.feedback import hidden_lines
+
+    mail = write_zip(
+        tmp_path / "mail.zip",
+        [
+            (f"t01_{NOTEBOOK}", notebook_text(), (2024, 9, 26, 9, 0, 0)),
+            (f"t02_{NOTEBOOK}", notebook_text(answer=ALWAYS_EQUAL), (2024, 9, 26, 9, 0, 0)),
+        ],
+    )
+    collect(released, ASSIGNMENT, mail)
+    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
+    icp = [sys.executable, "-m", "icp_helpers.cli"]
+    done = subprocess.run(
+        [*icp, "grade", "10", ASSIGNMENT, "--jobs", "2", *where], capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr  # a flagged submission needs the facilitator
+    assert re.search(r"^t02\s+flagged for review", done.stdout, re.MULTILINE)
+    assert re.search(r"needs manual grading: ex2-check - .*__eq__", done.stdout)
+    # in the gradebook (what the formgrader shows): the test cell awaits a person, and the
+    # reason is the comment on the answer above it
+    with released.gradebook() as gradebook:
+        grade = gradebook.find_grade("ex2-check", "getting-started", ASSIGNMENT, "t02")
+        comment = gradebook.find_comment("ex2-answer", "getting-started", ASSIGNMENT, "t02")
+        assert grade.needs_manual_grade and "__eq__" in comment.auto_comment
+        honest = gradebook.find_grade("ex2-check", "getting-started", ASSIGNMENT, "t01")
+        assert not honest.needs_manual_grade
+    report = write_report(released)
+    review = report.progress.set_index("trainee")["needs_review"]
+    assert review["t02"].startswith("ex2-check: ") and review["t01"] == ""
+    with report.progress_csv.open() as handle:
+        assert any("ex2-check" in row["needs_review"] for row in csv.DictReader(handle))
+    page = report.dashboard.read_text()
+    section = page[page.index("Flagged for manual grading") :]
+    assert "<td>t02</td>" in section and "ex2-check" in section and "<td>t01</td>" not in section
+    source = nbformat.read(course_root / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    release = nbformat.read(released.root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    visible = {line.strip() for cell in release.cells for line in cell.source.splitlines()}
+    secret = hidden_lines(source) - visible
+    assert secret  # the assignment has hidden tests to keep back
+    for item in generate_feedback(released, ASSIGNMENT):
+        text = html.unescape(re.sub(r"<[^>]+>", "", item.pages[0].read_text()))
+        assert "Exercise 2" in text
+        assert not [line for line in secret if line in text], item.trainee
