@@ -172,12 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ASSIGNMENT",
         help="which assignments (default: the first two; 'all' for every one)",
     )
-    _add_grading_options(shown)
+    _add_grading_options(shown, timeout=30)
     shown.set_defaults(handler=_facilitator("demo"))
     return parser
 
 
-def _add_grading_options(command: argparse.ArgumentParser, *, regrade: bool = False) -> None:
+def _add_grading_options(
+    command: argparse.ArgumentParser, *, timeout: float = 600, regrade: bool = False
+) -> None:
     cores = os.cpu_count() or 1
     command.add_argument(
         "--jobs",
@@ -188,8 +190,8 @@ def _add_grading_options(command: argparse.ArgumentParser, *, regrade: bool = Fa
     command.add_argument(
         "--timeout",
         type=float,
-        default=600,
-        help="seconds one notebook may run before it is stopped (600)",
+        default=timeout,
+        help=f"seconds one notebook may run before it is stopped ({timeout:g})",
     )
     command.add_argument(
         "--memory-mb",

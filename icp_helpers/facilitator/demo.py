@@ -9,7 +9,8 @@ Which assignments: the first two of the syllabus that have notebooks (00 and one
 which keeps the demo to a few minutes; ``--assignments all`` runs every one, or name some.
 
 The submissions per assignment, by trainee: complete on time, complete but late, partial,
-two with common mistakes (from the course's wrong-answer fixtures), an untouched notebook,
+one with a common mistake (from the course's wrong-answer fixtures), one with a mistake
+hidden by switching the checks off (flagged for manual grading), an untouched notebook,
 a corrupt file, one that crashes its kernel, one that never finishes (stopped at the time
 limit), one sent twice (the newer copy is used), one sent under a name nobody can match,
 and one trainee who sends nothing.
@@ -61,7 +62,7 @@ KINDS = [
     "late",
     "partial",
     "mistake",
-    "mistake",
+    "games_the_tests",
     "blank",
     "corrupt",
     "kernel_dies",
@@ -70,12 +71,13 @@ KINDS = [
     "unmatched",
     "missing",
 ]
-NEVER_FINISHES = (
-    "import signal\n"
-    "signal.signal(signal.SIGINT, signal.SIG_IGN)  # deaf to the grader's interrupt\n"
-    "while True:\n"
-    "    pass\n"
+GAMES_THE_TESTS = (
+    "import icp_helpers.check\n"
+    "for _name in dir(icp_helpers.check):  # every check now passes, whatever the answer\n"
+    "    if _name.startswith('check_'):\n"
+    "        getattr(icp_helpers.check, _name).__code__ = (lambda *a, **k: None).__code__\n"
 )
+NEVER_FINISHES = "while True:  # waiting for something that never happens\n    pass\n"
 REFLECTION = (
     "I hope to help my ward team test their own ideas. In six months I would see the team "
     "running PDSA cycles they designed, and talking about their run chart at huddles."
@@ -211,10 +213,16 @@ def _kind(kind, blank, full, name, mistakes, number):
             return with_wrong_answer(full, mine[(number * 7) % len(mine)])
         return _filled(blank, full, share=0.75)
     broken = copy.deepcopy(full)
+    mine = [m for m in mistakes if m.notebook == name]
+    if kind == "games_the_tests" and mine:  # a common mistake, hidden by disabling the checks
+        broken = with_wrong_answer(full, mine[number % len(mine)])
     first_answer = next(
         c for c in broken.cells if _meta(c).get("solution") and c.cell_type == "code"
     )
-    first_answer.source = "import os\nos._exit(1)" if kind == "kernel_dies" else NEVER_FINISHES
+    if kind == "games_the_tests":
+        first_answer.source = GAMES_THE_TESTS + first_answer.source
+    else:
+        first_answer.source = "import os\nos._exit(1)" if kind == "kernel_dies" else NEVER_FINISHES
     return broken
 
 
@@ -238,16 +246,13 @@ def _summary(rows, medians: dict[str, float]) -> str:
 
     The median is of the autograded points (reflections are marked later, by hand).
     """
-    kinds = [k for k in LABELS if any(k in report.counts() for _, report, _ in rows)]
-    head = f"{'assignment':<22}" + "".join(f"{LABELS[k]:>17}" for k in kinds)
-    lines = [head + f"{'late':>6}{'unmatched':>11}{'median autograded':>19}"]
+    lines = []
     for assignment, report, collected in rows:
-        counts = report.counts()
+        counts = ", ".join(f"{n} {LABELS[kind]}" for kind, n in report.counts().items())
         median = f"{medians[assignment]:.0f}%" if assignment in medians else "-"
         late = sum(o.late for o in report.outcomes)
         lines.append(
-            f"{assignment:<22}"
-            + "".join(f"{counts.get(k, 0):>17}" for k in kinds)
-            + f"{late:>6}{len(collected.unmatched):>11}{median:>19}"
+            f"{assignment}: {counts}; {late} late; {len(collected.unmatched)} unmatched "
+            f"file(s); median autograded score {median}"
         )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from nbgrader's ``GetGrades`` and its feedback template, as ``generate_feedback`
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -80,8 +81,9 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     """Write ``feedback/<student>/<assignment>/<notebook>.html`` without hidden tests.
 
     The student's submission must have been graded (it reads the autograded notebooks and
-    the gradebook). The submission's ``timestamp.txt`` goes beside the pages, as
-    ``nbgrader release_feedback`` expects. Returns the pages written.
+    the gradebook). The graded folder's other files (``timestamp.txt``, the submission
+    secret) are copied beside the pages, as ``generate_feedback`` does and
+    ``release_feedback`` expects. Returns the pages written.
     """
     course = load_course(Path(course_root))
     folder = course.autograded_folder(student, assignment)
@@ -108,7 +110,9 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
         target = course.feedback_folder(student, assignment) / f"{path.stem}.html"
         atomic_write(target, html)
         written.append(target)
-    stamp = folder / "timestamp.txt"
-    if stamp.is_file():
-        atomic_write(course.feedback_folder(student, assignment) / stamp.name, stamp.read_text())
+    destination = course.feedback_folder(student, assignment)
+    for filename in utils.find_all_files(str(folder), [*course.coursedir.ignore, "*.ipynb"]):
+        target = destination / Path(filename).relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(filename, target)
     return written

@@ -30,16 +30,22 @@ def test_demo_runs_the_whole_cycle_and_says_where_the_dashboard_is(tmp_path, cou
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    header = next(line for line in lines if line.startswith("assignment"))
-    row = next(line for line in lines if line.startswith("00-getting-started "))
-    assert header.split()[:4] == ["assignment", "graded", "timed", "out"]
-    # 12 trainees: 7 graded (complete, late, partial, two mistakes, blank, sent twice),
-    # one each timed out / kernel died / corrupt, and 2 missing (one sent nothing, one
-    # sent a file nobody can match); 1 late; 2 unmatched files (the stray and the older copy)
-    assert row.split()[1:] == ["7", "1", "1", "1", "0", "2", "1", "2", row.split()[-1]]
+    row = next(line for line in lines if line.startswith("00-getting-started: "))
+    # 12 trainees: 6 graded (complete, late, partial, a mistake, blank, sent twice), one
+    # each flagged (a mistake hidden by switching the checks off), timed out, kernel died
+    # and corrupt, and 2 with no submission (one sent nothing, one sent a file nobody can
+    # match); 1 late; 2 unmatched files (the stray and the older copy)
+    assert row.startswith(
+        "00-getting-started: 1 corrupt notebook, 1 flagged for review, 1 timed out, "
+        "1 kernel died, 6 graded, 2 no submission; 1 late; 2 unmatched file(s); "
+        "median autograded score "
+    ), row
     dashboard = tmp_path / "demo" / "10" / "reports" / "dashboard.html"
     assert f"Dashboard: {dashboard}" in lines
-    assert dashboard.read_text().count("data:image/png;base64,") == 3
+    page = dashboard.read_text()
+    assert page.count("data:image/png;base64,") == 3
+    flagged = page[page.index("Flagged for manual grading") : page.index("Each trainee")]
+    assert flagged.count("<tr>") == 2  # the heading and the one trainee who gamed the checks
     assert "Amira" not in done.stdout + done.stderr  # synthetic names stay out of the output
 
 

@@ -68,7 +68,7 @@ def test_whole_cycle_on_postgresql(
         "t03": "missing",
         "t04": "missing",
     }
-    assert _scores(folder) == {"t01": 10.0}
+    assert _scores(folder) == {"t01": 10.0, "t02": 0.0}  # the corrupt file scores nothing
     made = write_report(folder)
     assert "Patel" not in made.progress_csv.read_text()  # progress names trainees by id
     assert ",t01,Patel,Asha,asha.patel@example.org,10.0" in made.grades_csv.read_text()
