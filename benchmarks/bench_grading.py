@@ -1,25 +1,35 @@
-"""Grade a synthetic cohort (30 trainees x assignment 00) with stock nbgrader and with ours.
+"""Grade a synthetic cohort (30 trainees x assignment 00) with stock nbgrader and with `icp grade`.
 
-Both run on the same machine in the same run, on separate course copies. Prints each
-one's wall time, the ratio, and the per-notebook overhead above the cells' own time
-(the cells' own time is measured by running the solution's cells once in a warmed
-process). Usage: ``python benchmarks/bench_grading.py [--trainees 30] [--jobs 2]``.
+Both run on the same machine in the same run. Stock ``nbgrader autograde`` grades a course
+copy; ``icp grade`` grades a real cohort folder (created, roster imported, released, the
+same notebooks collected from an e-mailed zip), first with ``--jobs N`` and then again
+with ``--jobs 1 --force`` to show how it scales with cores. Prints each wall time, the
+ratio, and the per-notebook overhead above the cells' own time (the cells' own time is
+measured by running the solution's cells in a process that has already imported
+everything). Usage: ``python benchmarks/bench_grading.py [--trainees 30] [--jobs 2]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
 
 from icp_helpers.course.nbgrader_runner import copy_course, nbgrader
 from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
-from icp_helpers.grading import grade_submissions
+from icp_helpers.facilitator.cohort_folder import create_cohort
+from icp_helpers.facilitator.collect import collect
+from icp_helpers.facilitator.release import release
+from icp_helpers.facilitator.roster import import_roster
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "00-getting-started"
@@ -34,7 +44,8 @@ def cohort(size: int) -> dict[str, dict[str, nbformat.NotebookNode]]:
     return {f"t{n:02d}": variants[n % len(variants)] for n in range(size)}
 
 
-def lay_out(destination: Path, trainees: dict) -> Path:
+def stock_course(destination: Path, trainees: dict) -> Path:
+    """A course copy with the assignment generated and every notebook under submitted/."""
     course = copy_course(ROOT, destination)
     nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course)
     for student, notebooks in trainees.items():
@@ -43,6 +54,38 @@ def lay_out(destination: Path, trainees: dict) -> Path:
         for name, notebook in notebooks.items():
             nbformat.write(notebook, folder / name)
     return course
+
+
+def cohort_folder(destination: Path, trainees: dict) -> Path:
+    """Cohort 10 created, its roster imported, the assignment released and collected."""
+    folder, schedule = create_cohort(ROOT, "10", where=destination)
+    roster = destination / "roster.csv"
+    rows = [f"{t},Trainee,{t.upper()},{t}@example.org,Benchmarking" for t in trainees]
+    roster.write_text("id,first_name,last_name,email,directorate\n" + "\n".join(rows) + "\n")
+    import_roster(folder, roster)
+    release(folder, ASSIGNMENT)
+    sent = (schedule.dates_for(ASSIGNMENT).due - dt.timedelta(days=1)).timetuple()[:6]
+    mail = destination / "mail.zip"
+    with zipfile.ZipFile(mail, "w") as archive:
+        for student, notebooks in trainees.items():
+            for name, notebook in notebooks.items():
+                archive.writestr(
+                    zipfile.ZipInfo(f"{student}_{name}", sent), nbformat.writes(notebook)
+                )
+    collect(folder, ASSIGNMENT, mail)
+    return folder.root
+
+
+def icp_grade(cohorts: Path, *options: str) -> float:
+    """Seconds ``icp grade 10 <assignment> <options>`` takes, start to finish."""
+    command = [sys.executable, "-m", "icp_helpers.cli", "grade", "10", ASSIGNMENT, *options]
+    command += ["--root", str(ROOT), "--cohorts-dir", str(cohorts)]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"icp grade failed:\n{done.stdout}\n{done.stderr}")
+    return seconds
 
 
 def cells_own_time() -> float:
@@ -75,26 +118,30 @@ def main() -> None:
     trainees = cohort(args.trainees)
     work = Path(tempfile.mkdtemp(prefix="icp-bench-grading-"))
     try:
-        stock_course = lay_out(work / "stock", trainees)
-        ours_course = lay_out(work / "ours", trainees)
+        stock_root = stock_course(work / "stock", trainees)
+        cohorts = work / "cohorts"
+        cohort_folder(cohorts, trainees)
         start = time.perf_counter()
-        nbgrader(["autograde", ASSIGNMENT, "--force"], stock_course)
+        nbgrader(["autograde", ASSIGNMENT, "--force"], stock_root)
         stock = time.perf_counter() - start
-        start = time.perf_counter()
-        report = grade_submissions(ours_course, ASSIGNMENT, jobs=args.jobs)
-        ours = time.perf_counter() - start
+        ours = icp_grade(cohorts, "--jobs", str(args.jobs))
+        one_job = icp_grade(cohorts, "--jobs", "1", "--force")
         cells = cells_own_time()
         n = args.trainees
-        print(f"{n} trainees x {ASSIGNMENT}, {os.cpu_count()} cores, jobs={args.jobs}")
-        print(f"stock nbgrader autograde: {stock:7.1f} s  ({stock / n:.2f} s per notebook)")
-        print(f"icp grading engine:       {ours:7.1f} s  ({ours / n:.2f} s per notebook)")
-        print(f"ratio (stock / ours):     {stock / ours:7.1f}x")
+        print(f"{n} trainees x {ASSIGNMENT}, {os.cpu_count()} cores")
+        print(f"stock nbgrader autograde:   {stock:7.1f} s  ({stock / n:.2f} s per notebook)")
+        print(
+            f"icp grade --jobs {args.jobs}:          {ours:7.1f} s  ({ours / n:.2f} s per notebook)"
+        )
+        print(f"icp grade --jobs 1:          {one_job:7.1f} s  ({one_job / n:.2f} s per notebook)")
+        print(f"ratio (stock / icp grade --jobs {args.jobs}): {stock / ours:5.1f}x")
+        print(f"ratio (stock / icp grade --jobs 1): {stock / one_job:5.1f}x")
         print(f"cells' own time per notebook: {cells:.3f} s")
         print(
-            f"overhead per notebook above the cells: stock {stock / n - cells:.2f} s, "
-            f"ours {ours / n - cells:.2f} s (wall time per notebook, {args.jobs} at once)"
+            "overhead per notebook above the cells' own time: "
+            f"stock {stock / n - cells:.2f} s, icp grade --jobs 1 {one_job / n - cells:.2f} s, "
+            f"--jobs {args.jobs} {ours / n - cells:.2f} s (wall time per notebook)"
         )
-        print(f"outcomes: {report.counts()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

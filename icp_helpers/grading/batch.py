@@ -165,31 +165,47 @@ def _run_queue(
     scratch: Path,
     done: Callable[[SubmissionResult], None],
 ) -> None:
-    """Prepare submissions as slots free up, run their notebooks, finish each when all ran."""
+    """Run every notebook of the queued submissions; finish each submission when all ran.
+
+    This process's own work overlaps the notebooks' instead of adding to it: the first
+    submissions are prepared (read, sanitised, scanned) while the warmed worker is still
+    importing, the next one while notebooks run, and a free slot gets its next notebook
+    before the finished submission is scored and recorded.
+    """
     waiting: deque[dict[str, Any]] = deque()
     running: dict[str, tuple[Submission, str]] = {}
     open_submissions: dict[str, Submission] = {}
     preload = _modules_imported(course, assignment)
+
+    def prepare_next() -> None:
+        student = queue.popleft()
+        submission = prepare(course, assignment, student, list(layout), scratch, job_limits)
+        if submission.pending_jobs():
+            open_submissions[student] = submission
+            waiting.extend(submission.pending_jobs())
+        else:
+            done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+
     pool = WarmPool(preload)
-    pool.start()
+    pool.launch()
     try:
-        while queue or waiting or running:
+        while queue and len(waiting) < jobs:
+            prepare_next()
+        pool.wait_until_ready()
+        while queue or waiting or running or open_submissions:
             while len(running) < jobs and (waiting or queue):
                 if not waiting:
-                    student = queue.popleft()
-                    submission = prepare(
-                        course, assignment, student, list(layout), scratch, job_limits
-                    )
-                    if not submission.pending_jobs():
-                        done(finish(course, assignment, submission, layout, job_limits["timeout"]))
-                        continue
-                    open_submissions[student] = submission
-                    waiting.extend(submission.pending_jobs())
+                    prepare_next()
                     continue
                 job = waiting.popleft()
                 student, name = job["id"].split("/", 1)
                 pool.submit(job)
                 running[job["id"]] = (open_submissions[student], name)
+            for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
+                submission = open_submissions.pop(student)
+                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+            if queue and not waiting:
+                prepare_next()  # ready for the next free slot
             if not running:
                 continue
             try:
@@ -204,9 +220,6 @@ def _run_queue(
                 pool.start()
             else:
                 _end(ending["id"], ending, running)
-            for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
-                submission = open_submissions.pop(student)
-                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
     finally:
         pool.close()
 

@@ -41,6 +41,11 @@ class WarmPool:
 
     def start(self) -> None:
         """Start the worker and wait until it has imported everything and is ready."""
+        self.launch()
+        self.wait_until_ready()
+
+    def launch(self) -> None:
+        """Start the worker without waiting for it (see :meth:`wait_until_ready`)."""
         self._process = subprocess.Popen(
             [sys.executable, "-m", "icp_helpers.grading.worker", *self._preload],
             stdin=subprocess.PIPE,
@@ -49,6 +54,9 @@ class WarmPool:
             env=self._env,
             start_new_session=True,
         )
+
+    def wait_until_ready(self) -> None:
+        """Wait until the launched worker has imported everything it preloads."""
         first = self._read()
         if not first.get("ready"):
             raise WorkerError(f"the grading worker did not start properly: {first}")
