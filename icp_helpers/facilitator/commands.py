@@ -116,6 +116,7 @@ def collect(args: argparse.Namespace) -> int:
 def grade(args: argparse.Namespace) -> int:
     from icp_helpers.facilitator.grade import grade_cohort
     from icp_helpers.facilitator.outcomes import LABELS, PROBLEMS
+    from icp_helpers.grading.report import flags_by_reason
 
     folder = _folder(args)
     bar = _ProgressBar(args.assignment)
@@ -134,8 +135,8 @@ def grade(args: argparse.Namespace) -> int:
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
         reason = o.reason + (" (unchanged since it was graded)" if o.unchanged else "")
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
-        for flag in o.flagged:
-            print(f"{'':<10} needs manual grading: {flag['grade_id']} - {flag['reason']}")
+        for line in flags_by_reason((flag["grade_id"], flag["reason"]) for flag in o.flagged):
+            print(f"{'':<10} needs manual grading: {line}")
     counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")
     problems = sum(n for k, n in report.counts().items() if k in PROBLEMS)

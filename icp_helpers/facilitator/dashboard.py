@@ -283,8 +283,8 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 {hardest}
 <h2>Flagged for manual grading</h2>
 <p>Test cells the grader would not trust, because an answer reached into the testing
-machinery. Their autograded marks are kept but marked for manual grading: check them in the
-formgrader, where the same reason is shown as a comment on the answer.</p>
+machinery. They score zero until you mark them in the formgrader, where the reason and the
+score the checks would have given are a comment on the answer.</p>
 {review}
 <h2>Each trainee's progress</h2>
 <p>Scores are out of each assignment's total; reflections count once marked in the

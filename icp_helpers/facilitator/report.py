@@ -20,6 +20,7 @@ import pandas as pd
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.grading.report import flags_by_reason
 
 CELL_COLUMNS = ["trainee", "assignment", "notebook", "grade_id", "autograded", "score", "max_score"]
 PROGRESS_COLUMNS = [
@@ -101,7 +102,9 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
                     "late": bool(entry.get("late", False)),
                     "reason": entry.get("reason", ""),
                     "needs_review": "; ".join(
-                        f"{flag['grade_id']}: {flag['reason']}" for flag in entry.get("flagged", [])
+                        flags_by_reason(
+                            (flag["grade_id"], flag["reason"]) for flag in entry.get("flagged", [])
+                        )
                     ),
                 }
             )
