@@ -239,3 +239,37 @@ def test_late_work_is_flagged_not_penalised_unless_the_cohort_says_zero(
         }
     assert results["flag"] == {"t01": (10.0, True), "t02": (10.0, False)}
     assert results["zero"] == {"t01": (0.0, True), "t02": (10.0, False)}
+
+
+SLOW_BUT_RIGHT = "import time\ntime.sleep(1.5)\nweekly_total = sum(daily_incidents)"
+
+
+def test_killed_outright_the_gradebook_holds_only_whole_gradings_and_a_rerun_finishes(
+    released, tmp_path, course_root, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.collect import collect
+
+    trainees = ["t01", "t02", "t03", "t04"]
+    entries = [
+        (f"{t}_{NOTEBOOK}", notebook_text(answer=SLOW_BUT_RIGHT), ON_TIME) for t in trainees
+    ]
+    collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
+    command = [sys.executable, "-m", "icp_helpers.cli", "grade", "10", ASSIGNMENT]
+    command += ["--jobs", "1", "--root", str(course_root)]
+    command += ["--cohorts-dir", str(released.root.parent)]
+    grading = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_ledger(released)) < 2:
+        time.sleep(0.05)
+    grading.send_signal(signal.SIGKILL)  # no chance to tidy up
+    grading.wait()
+    recorded = _gradebook_state(released)
+    assert 2 <= len(recorded) < len(trainees)  # killed part way through the batch
+    assert all(sum(scores) == 10 and None not in scores for scores in recorded.values())
+    again = grade_cohort(released.root, ASSIGNMENT)
+    by_trainee = {o.trainee: o for o in again.outcomes}
+    assert {t: (by_trainee[t].outcome, by_trainee[t].score) for t in trainees} == {
+        t: ("graded", 10.0) for t in trainees
+    }
+    assert sorted(t for t in trainees if by_trainee[t].unchanged) == sorted(recorded)
+    assert {t: sum(s) for t, s in _gradebook_state(released).items()} == {t: 10 for t in trainees}
