@@ -214,30 +214,40 @@ def _summary_table(progress: pd.DataFrame, cells: pd.DataFrame, released: list[s
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _html_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain HTML table; every heading and cell is escaped."""
+    head = "".join(f"<th>{html.escape(text)}</th>" for text in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in row) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def _hardest_table(cells: pd.DataFrame) -> str:
     table = hardest_exercises(cells)
     if table.empty:
         return "<p>No graded exercise was short of full marks.</p>"
-    rows = "".join(
-        f"<tr><td>{html.escape(r.assignment)}</td><td>{html.escape(r.grade_id)}</td>"
-        f"<td>{r.short} of {r.graded} ({r.percent:.0f}%)</td></tr>"
-        for r in table.itertuples()
+    return _html_table(
+        ["assignment", "exercise", "short of full marks"],
+        [
+            [r.assignment, r.grade_id, f"{r.short} of {r.graded} ({r.percent:.0f}%)"]
+            for r in table.itertuples()
+        ],
     )
-    head = "<tr><th>assignment</th><th>exercise</th><th>short of full marks</th></tr>"
-    return f"<table>{head}{rows}</table>"
 
 
 def _review_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     flagged = progress[progress["needs_review"].fillna("") != ""]
     if flagged.empty:
         return "<p>The grader flagged nothing: no answer reached into the tests.</p>"
-    rows = "".join(
-        f"<tr><td>{html.escape(labels.get(r.trainee, r.trainee) if labels else r.trainee)}</td>"
-        f"<td>{html.escape(r.assignment)}</td><td>{html.escape(r.needs_review)}</td></tr>"
-        for r in flagged.itertuples()
+    labels = labels or {}
+    return _html_table(
+        ["trainee", "assignment", "test cells and why"],
+        [
+            [labels.get(r.trainee, r.trainee), r.assignment, r.needs_review]
+            for r in flagged.itertuples()
+        ],
     )
-    head = "<tr><th>trainee</th><th>assignment</th><th>test cells and why</th></tr>"
-    return f"<table>{head}{rows}</table>"
 
 
 def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
