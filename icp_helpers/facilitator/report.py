@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.outcomes import GRADED
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
 from icp_helpers.grading.report import flags_by_reason
@@ -37,7 +38,8 @@ PROGRESS_COLUMNS = [
 
 @dataclass(frozen=True)
 class CohortReport:
-    """Where the report's files are, and the tables they were made from."""
+    """Where the report's files are, and the tables they were made from (``cells``: the
+    cell grades of normally graded submissions, see :func:`graded_normally`)."""
 
     grades_csv: Path
     progress_csv: Path
@@ -72,6 +74,24 @@ def cell_grades(folder: CohortFolder) -> pd.DataFrame:
                             }
                         )
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def graded_normally(cells: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """The cell grades of submissions that were graded normally.
+
+    Broken, stopped and flagged submissions score zero on cells the trainee may well know;
+    they are left out of the dashboard's teaching statistics (score distributions, the
+    exercises to revisit) and shown in its progress and flagged tables instead.
+
+    >>> cells = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
+    ...                       "grade_id": ["ex1", "ex1"], "score": [1.0, 0.0]})
+    >>> progress = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
+    ...                          "outcome": ["graded", "kernel_died"]})
+    >>> graded_normally(cells, progress)["trainee"].tolist()
+    ['t01']
+    """
+    normal = progress.loc[progress["outcome"].isin(GRADED), ["trainee", "assignment"]]
+    return cells.merge(normal, on=["trainee", "assignment"], how="inner")[list(cells.columns)]
 
 
 def progress_table(folder: CohortFolder) -> pd.DataFrame:
@@ -128,7 +148,7 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     folder.nbgrader("export", "--to", str(partial), *assignment_args)
     partial.replace(grades_csv)
     progress = progress_table(folder)
-    cells = cell_grades(folder)
+    cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
     write_private_text(progress_csv, progress.to_csv(index=False))
     labels = None

@@ -186,6 +186,7 @@ def test_tampering_is_flagged_for_the_facilitator_and_hidden_tests_stay_hidden(
     review = report.progress.set_index("trainee")["needs_review"]
     assert review["t02"].startswith("ex2-check, ex3-check-columns, ") and review["t01"] == ""
     assert review["t02"].count("__eq__") == 1  # one piece of tampering, said once
+    assert set(report.cells["trainee"]) == {"t01"}  # flagged work stays out of the statistics
     with report.progress_csv.open() as handle:
         assert any("ex2-check" in row["needs_review"] for row in csv.DictReader(handle))
     page = report.dashboard.read_text()
