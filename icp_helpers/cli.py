@@ -138,7 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     collected.add_argument("assignment", metavar="ASSIGNMENT")
     collected.add_argument("--zip", type=Path, metavar="FILE", help="a zip of e-mailed notebooks")
     graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
-    graded.add_argument("assignment", metavar="ASSIGNMENT")
+    graded.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 00-getting-started")
+    graded.epilog = (
+        "Each notebook runs in its own fresh process under the time and memory limits. "
+        "Answers that reach into the tests are flagged for manual grading. Only new or "
+        "changed submissions are graded unless --force; stopping part way is safe. "
+        "Exit status 1 means some submission needs your attention (see the table)."
+    )
     _add_grading_options(graded, regrade=True)
     fed = add("feedback", _facilitator("feedback"), "per-trainee HTML feedback")
     fed.add_argument("assignment", metavar="ASSIGNMENT")
