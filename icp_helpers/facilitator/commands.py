@@ -135,7 +135,7 @@ def grade(args: argparse.Namespace) -> int:
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
         reason = o.reason + (" (unchanged since it was graded)" if o.unchanged else "")
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
-        for line in flags_by_reason((flag["grade_id"], flag["reason"]) for flag in o.flagged):
+        for line in flags_by_reason((flag["grade_id"], flag["tampering"]) for flag in o.flagged):
             print(f"{'':<10} needs manual grading: {line}")
     counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")

@@ -180,18 +180,12 @@ class _Ledger:
         )
 
     def record(self, outcome: Outcome) -> None:
-        self.entries[outcome.trainee] = _entry(outcome)
+        self.entries[outcome.trainee] = asdict(outcome)
         self._save()
 
     def record_all(self, outcomes: list[Outcome]) -> None:
-        self.entries.update({outcome.trainee: _entry(outcome) for outcome in outcomes})
+        self.entries.update({outcome.trainee: asdict(outcome) for outcome in outcomes})
         self._save()
 
     def _save(self) -> None:
         write_private_text(self.path, json.dumps(self.entries, indent=2, sort_keys=True) + "\n")
-
-
-def _entry(outcome: Outcome) -> dict:
-    entry = asdict(outcome)
-    entry["flagged"] = list(outcome.flagged)
-    return entry

@@ -109,9 +109,10 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
         )
         for trainee in trainees:
             entry = ledger.get(trainee)
-            if entry is None or entry.get("outcome") == "running":
+            if entry is None:
                 submitted = (folder.root / "submitted" / trainee / assignment).is_dir()
                 entry = {"outcome": "not_graded" if submitted else "missing"}
+            flagged = entry.get("flagged", [])
             rows.append(
                 {
                     "trainee": trainee,
@@ -122,9 +123,7 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
                     "late": bool(entry.get("late", False)),
                     "reason": entry.get("reason", ""),
                     "needs_review": "; ".join(
-                        flags_by_reason(
-                            (flag["grade_id"], flag["reason"]) for flag in entry.get("flagged", [])
-                        )
+                        flags_by_reason((f["grade_id"], f["tampering"]) for f in flagged)
                     ),
                 }
             )

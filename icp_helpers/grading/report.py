@@ -9,7 +9,6 @@ ana: graded, 9/13
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,34 +40,30 @@ def most_serious(kinds: list[str]) -> str:
     return ranked[0] if ranked else "graded"
 
 
-_PREFIX = "Needs manual grading: "
-_SCORE_NOTE = re.compile(r"\s*\(The automatic score would have been [^)]*\)$")
-
-
 def flags_by_reason(flags: Iterable[tuple[str, str]]) -> list[str]:
-    """Flagged test cells ``(grade_id, reason)`` grouped by why, one line per reason.
+    """Flagged test cells ``(grade_id, tampering)`` grouped by tampering, one line each.
 
     One piece of tampering usually flags many test cells; a person wants to read it once.
 
-    >>> why = "Needs manual grading: possible tampering: cell ex1 line 2 sets __code__."
-    >>> flags_by_reason([("ex1-check", why + " (The automatic score would have been 1/1.)"),
-    ...                  ("ex2-check", why + " (The automatic score would have been 0/1.)")])
+    >>> why = "possible tampering: cell ex1 line 2 sets __code__."
+    >>> flags_by_reason([("ex1-check", why), ("ex2-check", why)])
     ['ex1-check, ex2-check: possible tampering: cell ex1 line 2 sets __code__.']
     """
     grouped: dict[str, list[str]] = {}
-    for grade_id, reason in flags:
-        why = _SCORE_NOTE.sub("", reason).removeprefix(_PREFIX)
-        grouped.setdefault(why, []).append(grade_id)
-    return [f"{', '.join(cells)}: {why}" for why, cells in grouped.items()]
+    for grade_id, tampering in flags:
+        grouped.setdefault(tampering, []).append(grade_id)
+    return [f"{', '.join(cells)}: {tampering}" for tampering, cells in grouped.items()]
 
 
 @dataclass(frozen=True)
 class FlaggedCell:
-    """A test cell marked as needing manual grading, and why."""
+    """A test cell marked as needing manual grading: ``reason`` as the formgrader shows it,
+    ``tampering`` the tampering found, in short."""
 
     notebook: str
     grade_id: str
     reason: str
+    tampering: str
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ class CellScore:
     auto_score: float | None
     max_score: float
     needs_manual_grade: bool
-    reason: str = ""
+    reason: str = ""  # what the formgrader shows
+    tampering: str = ""  # for a flagged cell: the tampering found, in short
 
 
 def _stopped_output(why: str) -> dict:
@@ -119,20 +120,21 @@ def score_notebook(
         graded = _without_warnings(cell, run.warnings.get(index, []))
         auto_score, max_score = utils.determine_grade(graded)
         needs_manual = auto_score is None
-        reason = ""
+        reason = tampering = ""
         if grade_id in flagged:
             shown = "none" if auto_score is None else f"{auto_score:g}/{max_score:g}"
+            tampering = "possible tampering: " + "; ".join(flagged[grade_id]) + "."
             reason = (
-                "Needs manual grading: possible tampering: "
-                + "; ".join(flagged[grade_id])
-                + f". (The automatic score would have been {shown}.)"
+                f"Needs manual grading: {tampering} (The automatic score would have been {shown}.)"
             )
             auto_score, needs_manual = 0.0, True
         elif index in run.timed_out_cells:
             reason = "the cell ran past its time limit and was stopped"
         elif index in run.memory_error_cells:
             reason = "the cell ran out of memory"
-        scores.append(CellScore(name, grade_id, auto_score, max_score, needs_manual, reason))
+        scores.append(
+            CellScore(name, grade_id, auto_score, max_score, needs_manual, reason, tampering)
+        )
     return scores
 
 

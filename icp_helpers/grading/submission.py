@@ -32,7 +32,7 @@ from icp_helpers.grading.score import (
 )
 from icp_helpers.grading.tamper import Finding, scan_cells
 
-ENGINE_VERSION = "icp-grading-1"
+ENGINE_VERSION = "icp-grading-2"
 
 
 @dataclass
@@ -231,7 +231,7 @@ def finish(
         score=sum(score.auto_score or 0.0 for score in all_scores),
         max_score=sum(score.max_score for score in all_scores),
         flagged=[
-            FlaggedCell(s.notebook, s.grade_id, s.reason)
+            FlaggedCell(s.notebook, s.grade_id, s.reason, s.tampering)
             for s in all_scores
             if s.needs_manual_grade and s.reason
         ],

@@ -250,9 +250,7 @@ def test_killed_outright_the_gradebook_holds_only_whole_gradings_and_a_rerun_fin
     from icp_helpers.facilitator.collect import collect
 
     trainees = ["t01", "t02", "t03", "t04"]
-    entries = [
-        (f"{t}_{NOTEBOOK}", notebook_text(answer=SLOW_BUT_RIGHT), ON_TIME) for t in trainees
-    ]
+    entries = [(f"{t}_{NOTEBOOK}", notebook_text(answer=SLOW_BUT_RIGHT), ON_TIME) for t in trainees]
     collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
     command = [sys.executable, "-m", "icp_helpers.cli", "grade", "10", ASSIGNMENT]
     command += ["--jobs", "1", "--root", str(course_root)]
