@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test test-fast lint venv clean
 
 venv: $(INSTALLED)
 
@@ -25,6 +25,10 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -n auto
+
+# The edit loop: everything except the tests marked slow (real nbgrader, whole notebooks).
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

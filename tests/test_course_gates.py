@@ -2,7 +2,8 @@
 
 1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates;
 3. each source notebook autogrades to full marks and its unedited release to zero, and every
-   wrong-answer fixture scores below full; 4. each source notebook runs top to bottom;
+   wrong-answer fixture scores below full (from the session's one stock grading of each
+   assignment, ``trial_grading`` in tests/conftest.py); 4. each source notebook runs top to bottom;
 5. ruff is clean.
 """
 
@@ -16,9 +17,8 @@ import nbformat
 import pytest
 
 from icp_helpers.course import gates
-from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader
 from icp_helpers.course.release import assignment_names, generate_release, release_differences
-from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
+from icp_helpers.course.wrong_answers import load_wrong_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = assignment_names(ROOT)
@@ -43,10 +43,11 @@ def test_release_is_exactly_what_nbgrader_generates(tmp_path):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_source_scores_full_marks_and_blank_release_zero(assignment):
-    grades = gates.autograde_trial(ROOT, assignment)
-    assert set(grades["student"]) == {"solution", "blank"}
-    assert gates.trial_problems(grades) == []
+def test_source_scores_full_marks_and_blank_release_zero(assignment, trial_grading):
+    grades = trial_grading(assignment).stock
+    trial = grades[grades["student"].isin(["solution", "blank"])]
+    assert set(trial["student"]) == {"solution", "blank"}
+    assert gates.trial_problems(trial) == []
 
 
 @pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=lambda p: p.parent.name)
@@ -70,13 +71,11 @@ def test_every_exercise_has_at_least_two_wrong_answers(assignment):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_wrong_answers_score_below_full(assignment, tmp_path):
+def test_wrong_answers_score_below_full(assignment, trial_grading):
     answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
-    course = copy_course(ROOT, tmp_path / "course")
-    nbgrader(["generate_assignment", assignment, "--force"], course)
-    submissions = wrong_answer_submissions(course / "source" / assignment, answers)
-    grades = autograde(course, assignment, submissions)
-    for student, answer in zip(submissions, answers, strict=True):
+    grades = trial_grading(assignment).stock
+    for number, answer in enumerate(answers, start=1):
+        student = f"wrong-{number:02d}"
         mine = grades[(grades["student"] == student) & grades["grade_id"].isin(answer.loses)]
         assert len(mine) == len(answer.loses), f"{student}: tests {answer.loses} not graded"
         for row in mine.itertuples():

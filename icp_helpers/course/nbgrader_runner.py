@@ -69,6 +69,28 @@ def autograde(
     columns ``student, notebook, grade_id, autograded, score, max_score``
     (``autograded`` is False for manually graded cells such as reflections).
     """
+    place_submissions(course_root, assignment, submissions)
+    nbgrader(["autograde", assignment, "--force"], course_root)
+    return read_grades(course_root, assignment)
+
+
+def place_submissions(
+    course_root: Path,
+    assignment: str,
+    submissions: Mapping[str, Mapping[str, nbformat.NotebookNode]],
+) -> None:
+    """Write each student's notebooks, and the assignment's data files, under ``submitted/``.
+
+    >>> import tempfile
+    >>> from nbformat.v4 import new_notebook
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     course = Path(tmp)
+    ...     (course / "source" / "a1").mkdir(parents=True)
+    ...     _ = (course / "source" / "a1" / "data.csv").write_text("x\\n1\\n")
+    ...     place_submissions(course, "a1", {"ana": {"a1.ipynb": new_notebook()}})
+    ...     sorted(p.name for p in (course / "submitted" / "ana" / "a1").iterdir())
+    ['a1.ipynb', 'data.csv']
+    """
     source_folder = course_root / "source" / assignment
     for student, notebooks in submissions.items():
         folder = course_root / "submitted" / student / assignment
@@ -78,8 +100,6 @@ def autograde(
                 shutil.copy2(item, folder / item.name)
         for name, notebook in notebooks.items():
             nbformat.write(notebook, folder / name)
-    nbgrader(["autograde", assignment, "--force"], course_root)
-    return read_grades(course_root, assignment)
 
 
 def read_grades(course_root: Path, assignment: str) -> pd.DataFrame:

@@ -1,10 +1,15 @@
-"""Fixtures for the facilitator commands: a private cohort folder per test, real nbgrader."""
+"""Fixtures for the facilitator commands: a private cohort folder per test, real nbgrader.
+
+The cohort folders are made by the real commands once per session and copied per test.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from ..conftest import build_once
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "facilitator"
@@ -15,13 +20,57 @@ def course_root() -> Path:
     return ROOT
 
 
-@pytest.fixture
-def cohort(tmp_path):
-    """Cohort 10 set up in this test's own folder, with the SQLite gradebook."""
+def _copy_cohort(template: Path, where: Path):
+    """A copy of the cohort folder ``template`` in ``where``, its gradebook address moved along.
+
+    Cohort folders are built once per session (see tests/conftest.py) and copied per test;
+    cohort.json is the only file that names the folder itself (the SQLite gradebook's path).
+    """
+    import json
+    import shutil
+
+    from icp_helpers.facilitator.cohort_folder import SETTINGS_FILE, folder_at
+    from icp_helpers.facilitator.gradebook import gradebook_url
+
+    root = where / template.name
+    shutil.copytree(template, root, symlinks=True, ignore=shutil.ignore_patterns(".built"))
+    settings_file = root / SETTINGS_FILE
+    settings = json.loads(settings_file.read_text(encoding="utf-8"))
+    settings["db_url"] = gradebook_url(root.resolve(), settings["cohort"])
+    settings_file.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return folder_at(root)
+
+
+@pytest.fixture(scope="session")
+def cohort_template(shared_folder) -> Path:
+    """Cohort 10 as ``icp cohort create 10`` makes it, built once per session."""
     from icp_helpers.facilitator.cohort_folder import create_cohort
 
-    folder, _ = create_cohort(ROOT, "10", where=tmp_path / "cohorts")
-    return folder
+    def build(folder: Path) -> None:
+        create_cohort(ROOT, "10", where=folder)
+
+    return build_once(shared_folder / "cohort-created", build) / "10"
+
+
+@pytest.fixture(scope="session")
+def released_template(shared_folder) -> Path:
+    """Cohort 10 with the roster imported and assignment 00 released as a zip, built once."""
+    from icp_helpers.facilitator.cohort_folder import create_cohort
+    from icp_helpers.facilitator.release import release
+    from icp_helpers.facilitator.roster import import_roster
+
+    def build(folder: Path) -> None:
+        created, _ = create_cohort(ROOT, "10", where=folder)
+        import_roster(created, FIXTURES / "roster.csv")
+        release(created, ASSIGNMENT)
+
+    return build_once(shared_folder / "cohort-released", build) / "10"
+
+
+@pytest.fixture
+def cohort(cohort_template, tmp_path):
+    """Cohort 10 set up in this test's own folder, with the SQLite gradebook."""
+    return _copy_cohort(cohort_template, tmp_path / "cohorts")
 
 
 @pytest.fixture
@@ -75,14 +124,9 @@ def _write_zip(path: Path, entries: list[tuple[str, str | bytes, tuple]]) -> Pat
 
 
 @pytest.fixture
-def released(cohort, roster_file):
+def released(released_template, tmp_path):
     """Cohort 10 with the roster imported and assignment 00 released as a zip."""
-    from icp_helpers.facilitator.release import release
-    from icp_helpers.facilitator.roster import import_roster
-
-    import_roster(cohort, roster_file)
-    release(cohort, ASSIGNMENT)
-    return cohort
+    return _copy_cohort(released_template, tmp_path / "cohorts")
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ def test_demo_runs_the_whole_cycle_and_says_where_the_dashboard_is(tmp_path, cou
             str(tmp_path / "demo"),
             "--assignments",
             "00-getting-started",
+            "--timeout",
+            "10",  # the never-ending notebook is stopped sooner than the default 30 s
         ],
         capture_output=True,
         text=True,

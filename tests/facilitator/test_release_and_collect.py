@@ -114,7 +114,7 @@ def test_collecting_again_keeps_the_earlier_submission(
     assert len(list((released.root / "superseded" / ASSIGNMENT).iterdir())) == 1
 
 
-def test_collect_refuses_what_it_cannot_use(cohort, released, tmp_path):
+def test_collect_refuses_what_it_cannot_use(released, tmp_path):
     not_zip = tmp_path / "mail.zip"
     not_zip.write_text("this is an e-mail, not a zip")
     with pytest.raises(ValueError, match="cannot open .* as a zip file"):

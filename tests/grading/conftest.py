@@ -13,19 +13,20 @@ import nbformat
 import pytest
 import yaml
 
-from icp_helpers.course.nbgrader_runner import copy_course, nbgrader
-
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "00-getting-started"
 NOTEBOOK = "getting-started.ipynb"
 CORPUS = ROOT / "tests" / "fixtures" / "grading" / "adversarial.yml"
 
 
-def generated_course(destination: Path, assignment: str = ASSIGNMENT) -> Path:
-    """A course copy (config and source/) with ``assignment`` generated into its gradebook."""
-    course = copy_course(ROOT, destination)
-    nbgrader(["generate_assignment", assignment, "--force"], course)
-    return course
+@pytest.fixture(scope="session")
+def generated_course(course_copy):
+    """Make a course copy (config, source/, gradebook) with an assignment (00) generated."""
+
+    def copy(destination: Path, assignment: str = ASSIGNMENT) -> Path:
+        return course_copy(destination, assignment)
+
+    return copy
 
 
 def submit(course: Path, student: str, files: dict[str, str], assignment: str = ASSIGNMENT):
@@ -83,7 +84,7 @@ def corpus_files(entry: dict) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_course(tmp_path_factory):
+def corpus_course(tmp_path_factory, generated_course):
     """Assignment 00 generated, with every adversarial entry submitted, before grading."""
     course = generated_course(tmp_path_factory.mktemp("corpus") / "course")
     for entry in corpus_entries():

@@ -23,7 +23,7 @@ ENTRIES = corpus_entries()
 
 @pytest.fixture(scope="module")
 def graded(corpus_course):
-    report = grade_submissions(corpus_course, ASSIGNMENT, jobs=2, timeout=20, memory_mb=512)
+    report = grade_submissions(corpus_course, ASSIGNMENT, jobs=2, timeout=10, memory_mb=512)
     course = load_course(corpus_course)
     rows = read_gradebook(course.db_url, course.course_id, ASSIGNMENT)
     grades = {(row["student"], row["grade_id"]): row for row in rows}

@@ -13,7 +13,7 @@ from icp_helpers.grading.course import load_course
 from icp_helpers.grading.feedback import hidden_lines, write_feedback
 from icp_helpers.grading.record import one_transaction, read_gradebook
 
-from .conftest import ASSIGNMENT, ROOT, corpus_entries, corpus_files, generated_course, submit
+from .conftest import ASSIGNMENT, ROOT, corpus_entries, corpus_files, submit
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ STUDENTS = [
 ]
 
 
-def _course(tmp_path, name):
+def _course(generated_course, tmp_path, name):
     course = generated_course(tmp_path / name)
     entries = {entry["name"]: entry for entry in corpus_entries()}
     for student in STUDENTS:
@@ -45,8 +45,10 @@ class Interrupted(Exception):
     pass
 
 
-def test_killed_midway_then_rerun_gives_the_same_gradebook_as_one_clean_run(tmp_path):
-    interrupted = _course(tmp_path, "interrupted")
+def test_killed_midway_then_rerun_gives_the_same_gradebook_as_one_clean_run(
+    tmp_path, generated_course
+):
+    interrupted = _course(generated_course, tmp_path, "interrupted")
 
     def stop_after_two(result, done, total):
         if done == 2:
@@ -56,14 +58,14 @@ def test_killed_midway_then_rerun_gives_the_same_gradebook_as_one_clean_run(tmp_
         grade_submissions(interrupted, ASSIGNMENT, jobs=2, memory_mb=512, progress=stop_after_two)
     again = grade_submissions(interrupted, ASSIGNMENT, jobs=2, memory_mb=512)
     assert sum(r.outcome == "skipped" for r in again.results) == 2
-    clean = _course(tmp_path, "clean")
+    clean = _course(generated_course, tmp_path, "clean")
     grade_submissions(clean, ASSIGNMENT, jobs=2, memory_mb=512)
     resumed = _grades(interrupted)
     assert len(resumed) == len(set((s, g) for s, g, _, _ in resumed))  # no duplicates
     assert resumed == _grades(clean)
 
 
-def test_a_failed_record_leaves_the_gradebook_untouched(tmp_path):
+def test_a_failed_record_leaves_the_gradebook_untouched(tmp_path, generated_course):
     course_root = generated_course(tmp_path / "course")
     submit(course_root, "ana", corpus_files(corpus_entries()[0]))
     grade_submissions(course_root, ASSIGNMENT)
@@ -77,7 +79,7 @@ def test_a_failed_record_leaves_the_gradebook_untouched(tmp_path):
     assert _grades(course_root) == before
 
 
-def test_feedback_never_contains_hidden_test_code(tmp_path):
+def test_feedback_never_contains_hidden_test_code(tmp_path, generated_course):
     course_root = generated_course(tmp_path / "course")
     wrong = nbformat.read(ROOT / "source" / ASSIGNMENT / "getting-started.ipynb", as_version=4)
     for cell in wrong.cells:

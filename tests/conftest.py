@@ -1,0 +1,151 @@
+"""Expensive course set-ups, built once per test session and shared by every test worker.
+
+Generating an assignment takes seconds and grading ~270 notebooks with stock nbgrader takes
+minutes, so the suite does each once:
+
+* ``course_copy(destination, assignment)`` copies a course in which ``assignment`` was
+  generated once per session (instead of running ``nbgrader generate_assignment`` per test);
+* ``trial_grading(assignment)`` is every honest and look-alike submission of an assignment
+  graded once by stock ``nbgrader autograde`` and once by the grading engine; the course
+  gates, the equivalence tests and the look-alike tests all read it.
+
+Under pytest-xdist the workers share one folder next to their own temporary folders; a file
+lock makes the first worker build and the others wait for it. Shared folders are read-only
+by convention: a test that changes a course works on its own ``course_copy``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import pickle
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader, place_submissions
+from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+LOOK_ALIKES = FIXTURES / "grading" / "look_alikes.yml"
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_once(folder: Path, build: Callable[[Path], None]) -> Path:
+    """``folder``, built by ``build(folder)`` unless a worker already built it this session."""
+    with _locked(folder.with_name(folder.name + ".lock")):
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory, worker_id) -> Path:
+    """One folder for the whole session, the same for every xdist worker."""
+    base = tmp_path_factory.getbasetemp()
+    return (base if worker_id == "master" else base.parent) / "shared"
+
+
+@pytest.fixture(scope="session")
+def course_copy(shared_folder) -> Callable[[Path, str], Path]:
+    """Copy a course (config, ``source/``, gradebook) with ``assignment`` already generated."""
+
+    def generated(folder: Path, assignment: str) -> None:
+        copy_course(ROOT, folder)
+        nbgrader(["generate_assignment", assignment, "--force"], folder)
+
+    def copy(destination: Path, assignment: str) -> Path:
+        template = build_once(
+            shared_folder / "generated" / assignment, lambda f: generated(f, assignment)
+        )
+        shutil.copytree(template, destination, ignore=shutil.ignore_patterns(".built"))
+        return destination
+
+    return copy
+
+
+def look_alike_answers(assignment: str) -> list:
+    """The look-alike fixtures (tests/fixtures/grading/look_alikes.yml) of one assignment."""
+    documents = yaml.safe_load(LOOK_ALIKES.read_text(encoding="utf-8"))
+    notebooks = {doc["notebook"] for doc in documents if doc["assignment"] == assignment}
+    return [a for a in load_wrong_answers(LOOK_ALIKES) if a.notebook in notebooks]
+
+
+def _notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
+
+
+def trial_submissions(course: Path, assignment: str) -> dict[str, dict]:
+    """Every submission a trial grades: ``solution``, ``blank``, ``wrong-NN``, ``look-NN``."""
+    source = ROOT / "source" / assignment
+    release = course / "release" / assignment
+    submissions = {"solution": _notebooks(source), "blank": _notebooks(release)}
+    fixture = FIXTURES / assignment / "wrong_answers.yml"
+    if fixture.exists():
+        submissions.update(wrong_answer_submissions(source, load_wrong_answers(fixture)))
+    looks = wrong_answer_submissions(source, look_alike_answers(assignment))
+    submissions.update({key.replace("wrong-", "look-"): value for key, value in looks.items()})
+    return submissions
+
+
+@dataclass(frozen=True)
+class TrialGrading:
+    """One assignment's trial submissions graded by stock nbgrader and by the grading engine.
+
+    ``stock`` has a row per student and graded cell (see ``nbgrader_runner.read_grades``);
+    ``engine`` maps (student, notebook without ``.ipynb``, grade_id) to the engine's
+    gradebook row; ``results`` maps a student to the engine's ``SubmissionResult``.
+    """
+
+    stock: pd.DataFrame
+    engine: dict[tuple[str, str, str], dict]
+    results: dict
+
+
+@pytest.fixture(scope="session")
+def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
+    """The :class:`TrialGrading` of an assignment, graded once per session."""
+    from icp_helpers.grading import grade_submissions
+    from icp_helpers.grading.course import load_course
+    from icp_helpers.grading.record import read_gradebook
+
+    def grade(folder: Path, assignment: str) -> None:
+        stock_course = course_copy(folder / "stock", assignment)
+        submissions = trial_submissions(stock_course, assignment)
+        stock = autograde(stock_course, assignment, submissions)
+        engine_course = course_copy(folder / "engine", assignment)
+        place_submissions(engine_course, assignment, submissions)
+        report = grade_submissions(engine_course, assignment, jobs=2)
+        course = load_course(engine_course)
+        engine = {
+            (row["student"], row["notebook"], row["grade_id"]): row
+            for row in read_gradebook(course.db_url, course.course_id, assignment)
+        }
+        saved = (stock, engine, report.by_student())
+        (folder / "trial.pickle").write_bytes(pickle.dumps(saved))
+
+    def trial(assignment: str) -> TrialGrading:
+        folder = build_once(shared_folder / "trials" / assignment, lambda f: grade(f, assignment))
+        return TrialGrading(*pickle.loads((folder / "trial.pickle").read_bytes()))
+
+    return trial
