@@ -140,7 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
     graded.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 00-getting-started")
     graded.epilog = (
-        "Each notebook runs in its own fresh process under the time and memory limits. "
+        "Each notebook runs in its own fresh process, in an operating-system sandbox "
+        "(bubblewrap: it sees only its own files, no network, nothing of the course, "
+        "roster or gradebook), under time, memory, file and process limits; without "
+        "bubblewrap, grading refuses unless --no-sandbox. "
         "Answers that reach into the tests are flagged for manual grading. Only new or "
         "changed submissions are graded unless --force; stopping part way is safe. "
         "Exit status 1 means some submission needs your attention (see the table)."
@@ -204,6 +207,12 @@ def _add_grading_options(
         type=int,
         default=1024,
         help="memory one notebook may use, in MB, before it is stopped (1024)",
+    )
+    command.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run notebooks without the operating-system sandbox (only for work you trust; "
+        "for a machine without Linux and bubblewrap)",
     )
     if regrade:
         command.add_argument(

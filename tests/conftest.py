@@ -12,11 +12,16 @@ minutes, so the suite does each once:
 Under pytest-xdist the workers share one folder next to their own temporary folders; a file
 lock makes the first worker build and the others wait for it. Shared folders are read-only
 by convention: a test that changes a course works on its own ``course_copy``.
+
+Grading runs in the bubblewrap sandbox, as it does for facilitators. On a machine without
+bubblewrap (``.ci/run`` installs it) the tests grade without it, the containment tests are
+skipped, and the header of the test run says so.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterator
@@ -31,8 +36,20 @@ import yaml
 
 from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader, place_submissions
 from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
+from icp_helpers.grading.sandbox import WITHOUT_SANDBOX_VARIABLE, sandbox_problem
 
 ROOT = Path(__file__).resolve().parents[1]
+SANDBOX_PROBLEM = sandbox_problem()
+if SANDBOX_PROBLEM is not None:
+    os.environ[WITHOUT_SANDBOX_VARIABLE] = "1"
+
+
+def pytest_report_header() -> str:
+    if SANDBOX_PROBLEM is None:
+        return "grading sandbox: bubblewrap (every graded notebook runs in it)"
+    return f"grading sandbox: NOT AVAILABLE ({SANDBOX_PROBLEM}); containment tests skipped"
+
+
 FIXTURES = ROOT / "tests" / "fixtures"
 LOOK_ALIKES = FIXTURES / "grading" / "look_alikes.yml"
 

@@ -7,6 +7,7 @@ names trainees by id only (never names or e-mails), so it is safe to keep in log
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
@@ -119,6 +120,8 @@ def grade(args: argparse.Namespace) -> int:
     from icp_helpers.grading.report import flags_by_reason
 
     folder = _folder(args)
+    if args.no_sandbox:
+        _warn_without_sandbox()
     bar = _ProgressBar(args.assignment)
     report = grade_cohort(
         folder.root,
@@ -128,6 +131,7 @@ def grade(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         memory_mb=args.memory_mb,
         force=args.force,
+        sandbox=False if args.no_sandbox else None,
     )
     bar.close()
     print(f"{'trainee':<10} {'outcome':<26} {'score':>9}  late  reason")
@@ -175,6 +179,15 @@ def demo(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         memory_mb=args.memory_mb,
+        sandbox=False if args.no_sandbox else None,
+    )
+
+
+def _warn_without_sandbox() -> None:
+    print(
+        "WARNING: --no-sandbox: trainees' notebooks will run as you, with your access to the "
+        "course, the roster, the gradebook and this machine. Use it only for work you trust.",
+        file=sys.stderr,
     )
 
 
@@ -196,7 +209,6 @@ class _ProgressBar:
         self.label, self.width, self.shown = label, width, False
 
     def __call__(self, done: int, total: int, outcome) -> None:
-        import sys
 
         filled = int(self.width * done / max(total, 1))
         bar = "#" * filled + "-" * (self.width - filled)
@@ -205,7 +217,6 @@ class _ProgressBar:
         self.shown = True
 
     def close(self) -> None:
-        import sys
 
         if self.shown:
             sys.stderr.write("\n")

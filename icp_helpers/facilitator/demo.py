@@ -41,6 +41,7 @@ from icp_helpers.facilitator.privacy import private_folder, private_umask, write
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.report import write_report
 from icp_helpers.facilitator.roster import import_roster
+from icp_helpers.grading.sandbox import sandbox_problem
 
 MARKER = ".icp-demo"
 TRAINEES = [
@@ -92,9 +93,14 @@ def run_demo(
     jobs: int = 2,
     timeout: float = 60.0,
     memory_mb: int = 1024,
+    sandbox: bool | None = None,
     say=print,
 ) -> int:
-    """Run the whole cycle; print a summary table and where the dashboard is. Returns 0."""
+    """Run the whole cycle; print a summary table and where the dashboard is. Returns 0.
+
+    The demo's notebooks are our own synthetic ones, so on a machine without the grading
+    sandbox (see :mod:`icp_helpers.grading.sandbox`) it grades them without one, and says so.
+    """
     started = time.monotonic()
     course_root = course_root.resolve()
     chosen = _choose(course_root, assignments)
@@ -110,6 +116,10 @@ def run_demo(
     private_folder(base)
     (base / MARKER).write_text("made by icp demo; safe to delete\n", encoding="utf-8")
     say(f"icp demo: cohort 10 in {target}, assignments {', '.join(chosen)}")
+    if sandbox is None and (problem := sandbox_problem()) is not None:
+        say(f"  no grading sandbox here ({problem});")
+        say("  the demo's own synthetic notebooks are graded without one")
+        sandbox = False
     folder, schedule = create_cohort(course_root, "10", where=base)
     say("  created the cohort folder and gradebook")
     roster_csv = base / "demo-roster.csv"
@@ -129,7 +139,12 @@ def run_demo(
             f"{len(collected.unmatched)} unmatched file(s) kept; grading..."
         )
         report = grade_cohort(
-            folder.root, assignment, jobs=jobs, timeout=timeout, memory_mb=memory_mb
+            folder.root,
+            assignment,
+            jobs=jobs,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            sandbox=sandbox,
         )
         generate_feedback(folder, assignment)
         rows.append((assignment, report, collected))

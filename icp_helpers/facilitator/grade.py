@@ -76,6 +76,7 @@ def grade_cohort(
     timeout: float = 600.0,
     memory_mb: int = 1024,
     force: bool = False,
+    sandbox: bool | None = None,
 ) -> GradingReport:
     """Autograde every submission of ``assignment`` in the cohort folder ``cohort_root``.
 
@@ -108,6 +109,7 @@ def grade_cohort(
         progress=finished,
         force=force,
         db_url=folder.db_url,
+        sandbox=sandbox,
     )
     report = GradingReport(assignment, _with_scores(folder, assignment, graded.results, due))
     submitted = {outcome.trainee for outcome in report.outcomes}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import select
 import shutil
 import tempfile
 from collections import deque
@@ -25,8 +26,9 @@ from nbgrader.api import Gradebook, MissingEntry
 from icp_helpers.grading import record
 from icp_helpers.grading.course import GradingCourse, load_course
 from icp_helpers.grading.limits import Limits
-from icp_helpers.grading.pool import WarmPool, WorkerError
+from icp_helpers.grading.pool import Slot, WorkerError
 from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
+from icp_helpers.grading.sandbox import use_sandbox
 from icp_helpers.grading.submission import Submission, fingerprint, finish, prepare
 from icp_helpers.grading.worker import DEFAULT_PRELOAD
 
@@ -102,6 +104,7 @@ def grade_submissions(
     progress: Progress | None = None,
     force: bool = False,
     db_url: str | None = None,
+    sandbox: bool | None = None,
 ) -> GradingReport:
     """Autograde every submission of ``assignment`` (or just ``students``) into the gradebook.
 
@@ -111,9 +114,14 @@ def grade_submissions(
     graded, unchanged submissions are skipped unless ``force``. ``progress`` is called as
     ``progress(result, done, total)`` after each submission. ``db_url`` overrides the
     course's gradebook address.
+
+    Every notebook runs in an operating-system sandbox (see
+    :mod:`icp_helpers.grading.sandbox`); ``sandbox=False`` (or ``$ICP_GRADE_WITHOUT_SANDBOX``
+    set to 1) runs them without one, for trusted work on a machine that has none.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}.")
+    sandbox = use_sandbox(sandbox)
     course = load_course(Path(course_root), db_url)
     limits = Limits(timeout=timeout, cell_timeout=course.cell_timeout, memory_mb=memory_mb)
     layout = _assignment_layout(course, assignment)
@@ -149,7 +157,7 @@ def grade_submissions(
     }
     scratch = Path(tempfile.mkdtemp(prefix="icp-grading-"))
     try:
-        _run_queue(course, assignment, layout, queue, jobs, job_limits, scratch, done)
+        _run_queue(course, assignment, layout, queue, jobs, job_limits, scratch, sandbox, done)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return report
@@ -163,70 +171,86 @@ def _run_queue(
     jobs: int,
     job_limits: dict[str, Any],
     scratch: Path,
+    sandbox: bool,
     done: Callable[[SubmissionResult], None],
 ) -> None:
-    """Run every notebook of the queued submissions; finish each submission when all ran.
+    """Run every notebook of the queued submissions in ``jobs`` slots; finish each submission
+    when all its notebooks ran.
 
     This process's own work overlaps the notebooks' instead of adding to it: the first
-    submissions are prepared (read, sanitised, scanned) while the warmed worker is still
+    submissions are prepared (read, sanitised, scanned) while the slots' workers are still
     importing, the next one while notebooks run, and a free slot gets its next notebook
     before the finished submission is scored and recorded.
     """
     waiting: deque[dict[str, Any]] = deque()
-    running: dict[str, tuple[Submission, str]] = {}
+    busy: dict[Slot, tuple[Submission, str]] = {}
     open_submissions: dict[str, Submission] = {}
     preload = _modules_imported(course, assignment)
 
     def prepare_next() -> None:
         student = queue.popleft()
-        submission = prepare(course, assignment, student, list(layout), scratch, job_limits)
+        submission = prepare(course, assignment, student, list(layout), job_limits)
         if submission.pending_jobs():
             open_submissions[student] = submission
             waiting.extend(submission.pending_jobs())
         else:
             done(finish(course, assignment, submission, layout, job_limits["timeout"]))
 
-    pool = WarmPool(preload)
-    pool.launch()
+    slots = [Slot(scratch / f"slot-{n}", preload, sandboxed=sandbox) for n in range(jobs)]
+    for slot in slots:
+        slot.launch()
     try:
         while queue and len(waiting) < jobs:
             prepare_next()
-        pool.wait_until_ready()
-        while queue or waiting or running or open_submissions:
-            while len(running) < jobs and (waiting or queue):
-                if not waiting:
-                    prepare_next()
-                    continue
-                job = waiting.popleft()
-                student, name = job["id"].split("/", 1)
-                pool.submit(job)
-                running[job["id"]] = (open_submissions[student], name)
+        for slot in slots:
+            slot.wait_until_ready()
+        while queue or waiting or busy or open_submissions:
+            for slot in slots:
+                while slot not in busy and (waiting or queue):
+                    if not waiting:
+                        prepare_next()
+                        continue
+                    job = waiting.popleft()
+                    student, name = job["id"].split("/", 1)
+                    submission = open_submissions[student]
+                    slot.fill(submission.plans[name].files)
+                    slot.submit(job)
+                    busy[slot] = (submission, name)
             for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
                 submission = open_submissions.pop(student)
                 done(finish(course, assignment, submission, layout, job_limits["timeout"]))
             if queue and not waiting:
                 prepare_next()  # ready for the next free slot
-            if not running:
-                continue
-            try:
-                ending = pool.next_ending()
-            except WorkerError:
-                ending = None
-            if ending is None:  # the worker itself died: everything running counts as died
-                for job_id in list(running):
-                    _end(job_id, {"status": "killed", "signal": "worker stopped"}, running)
-                pool.close()
-                pool = WarmPool(preload)
-                pool.start()
-            else:
-                _end(ending["id"], ending, running)
+            if busy:
+                _take_reports(busy)
     finally:
-        pool.close()
+        for slot in slots:
+            slot.close()
 
 
-def _end(job_id: str, ending: dict[str, Any], running: dict[str, tuple[Submission, str]]) -> None:
-    submission, name = running.pop(job_id)
-    submission.plans[name].ending = ending
+def _take_reports(busy: dict[Slot, tuple[Submission, str]]) -> None:
+    """Wait for the busy slots' workers to report, and take in what they say."""
+    ready = [slot for slot in busy if slot.has_report()]
+    if not ready:
+        readable, _, _ = select.select([slot.fileno() for slot in busy], [], [])
+        ready = [slot for slot in busy if slot.fileno() in readable]
+    for slot in ready:
+        submission, name = busy[slot]
+        plan = submission.plans[name]
+        try:
+            report = slot.read()
+        except WorkerError:  # the worker itself died: the notebook counts as died
+            plan.ending = {"status": "killed", "signal": "worker stopped"}
+            del busy[slot]
+            slot.close()
+            slot.start()
+            continue
+        if "ending" in report:
+            plan.ending = report["ending"]
+            plan.run.add(report["ending"])
+            del busy[slot]
+        else:
+            plan.run.add(report)
 
 
 def _complete(submission: Submission) -> bool:

@@ -1,25 +1,25 @@
-"""Run one notebook's code cells in this (forked, fresh) process and log each cell's outputs.
+"""Run a notebook's code cells one at a time, as the grader asks, and what the grader learns.
 
-The log is a file of JSON lines written as the run goes, so that whatever happens to the
-process (a time limit, a memory limit, ``os._exit``) the grader knows which cells finished,
-with what outputs, and which cell was running when it stopped::
+The notebook runs in a forked child (see :mod:`icp_helpers.grading.worker`). The child
+never decides what runs: it reads one request at a time from its command pipe, runs that
+one cell and writes one reply on its reply pipe::
 
-    {"start": 3}
-    {"done": 3, "outputs": [...], "execution_count": 2, "memory_error": false}
-    {"finished": true}
+    worker -> child   {"run": 3, "source": "check_number(total, ...)"}
+    child -> worker   {"done": 3, "outputs": [...], "execution_count": 2, ...}
 
-:func:`read_run_log` reads such a log back.
+There is no record file a notebook could append to. The worker accepts exactly one reply
+per request, for the cell it asked for, and treats anything else (a reply for another cell,
+a second reply, text that is not a reply) as forged: the child is killed and the notebook
+is flagged. :class:`RunLog` is what the grader builds from the replies the worker passed on.
 
->>> import tempfile, pathlib
->>> from icp_helpers.grading.limits import Limits
 >>> from icp_helpers.grading.shell import make_shell
->>> cells = [{"cell_type": "code", "source": "x = 6 * 7"}, {"cell_type": "code", "source": "x"}]
->>> with tempfile.TemporaryDirectory() as tmp:
-...     log = pathlib.Path(tmp) / "run.jsonl"
-...     run_cells(make_shell(), cells, Limits(10, 5, 256), log, capture=False)
-...     run = read_run_log(log)
->>> run.finished, run.outputs[1][0]["data"]["text/plain"]
-(True, '42')
+>>> reply = run_request(make_shell(), {"run": 0, "source": "x = 6 * 7\\nx"}, 5)
+>>> reply["done"], reply["outputs"][0]["data"]["text/plain"]
+(0, '42')
+>>> run = RunLog()
+>>> run.add({"cell": 0, **reply})
+>>> run.outputs[0][0]["data"]["text/plain"], run.running
+('42', None)
 """
 
 from __future__ import annotations
@@ -28,10 +28,8 @@ import json
 import os
 import signal
 import sys
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from icp_helpers.grading.limits import CellTimeoutError, Limits, cell_alarm
 from icp_helpers.grading.shell import GradingShell, capture_streams
@@ -46,7 +44,10 @@ _TIMEOUT_OUTPUT = {
 
 @dataclass
 class RunLog:
-    """What a run log says: outputs per finished cell index, the cell running at the end."""
+    """What the grader knows of one run: outputs per finished cell, the cell running at the end.
+
+    Built from the worker's reports (:meth:`add`), never from anything the notebook wrote.
+    """
 
     outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     execution_counts: dict[int, int] = field(default_factory=dict)
@@ -56,11 +57,29 @@ class RunLog:
     running: int | None = None
     finished: bool = False
     exited: bool = False
+    forged: str = ""
 
-
-def _write_line(log: Any, record: dict[str, Any]) -> None:
-    log.write(json.dumps(record, default=str) + "\n")
-    log.flush()
+    def add(self, report: dict[str, Any]) -> None:
+        """Take one report from the worker: a cell started, a cell finished, or the end."""
+        if "started" in report:
+            self.running = int(report["started"])
+            return
+        if "cell" in report:
+            index = int(report["cell"])
+            self.outputs[index] = list(report.get("outputs", []))
+            self.execution_counts[index] = report.get("execution_count")
+            self.warnings[index] = [str(text) for text in report.get("warnings", [])]
+            if report.get("timed_out"):
+                self.timed_out_cells.append(index)
+            if report.get("memory_error"):
+                self.memory_error_cells.append(index)
+            self.running = None
+            self.exited = self.exited or bool(report.get("exit_requested"))
+            return
+        if report.get("finished"):
+            self.finished = True
+        if report.get("forged"):
+            self.forged = str(report["forged"])
 
 
 def _take(items: list[str]) -> list[str]:
@@ -84,86 +103,40 @@ def _run_one(shell: GradingShell, source: str, seconds: float) -> tuple[bool, bo
     return timed_out, isinstance(error, MemoryError)
 
 
-def run_cells(
-    shell: GradingShell,
-    cells: list[dict[str, Any]],
-    limits: Limits,
-    log_path: Path,
-    *,
-    capture: bool = True,
-) -> None:
-    """Run every non-empty code cell of ``cells`` in order, logging each to ``log_path``.
-
-    ``sys.stdout``/``sys.stderr`` point at the shell while cells run; with ``capture=False``
-    (the doctest) they are put back afterwards, in the forked child they stay.
-    """
-    saved = sys.stdout, sys.stderr, warnings.showwarning
+def run_request(shell: GradingShell, request: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """Run the one cell a request names and return the reply for it."""
+    saved = sys.stdout, sys.stderr
     capture_streams(shell)
-    seconds = limits.cell_alarm_seconds()
     try:
-        with open(log_path, "a", encoding="utf-8") as log:
-            for index, cell in enumerate(cells):
-                if cell.get("cell_type") != "code" or not str(cell.get("source", "")).strip():
-                    continue
-                _write_line(log, {"start": index})
-                timed_out, memory_error = _run_one(shell, cell["source"], seconds)
-                record = {
-                    "done": index,
-                    "outputs": shell.sink.take(),
-                    "warnings": _take(shell.warning_texts),
-                    "execution_count": shell.execution_count - 1,
-                    "timed_out": timed_out,
-                    "memory_error": memory_error,
-                }
-                _write_line(log, record)
-                if shell.exit_now:
-                    _write_line(log, {"exited": index})
-                    return
-            _write_line(log, {"finished": True})
+        timed_out, memory_error = _run_one(shell, str(request["source"]), seconds)
     finally:
-        if not capture:
-            sys.stdout, sys.stderr, warnings.showwarning = saved
+        sys.stdout, sys.stderr = saved
+    return {
+        "done": int(request["run"]),
+        "outputs": shell.sink.take(),
+        "warnings": _take(shell.warning_texts),
+        "execution_count": shell.execution_count - 1,
+        "timed_out": timed_out,
+        "memory_error": memory_error,
+        "exit_requested": bool(shell.exit_now),
+    }
 
 
-def read_run_log(log_path: Path) -> RunLog:
-    """Read a run log; a torn last line (the process was killed mid-write) is ignored."""
-    run = RunLog()
-    if not log_path.exists():
-        return run
-    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            break
-        if "start" in record:
-            run.running = int(record["start"])
-        elif "done" in record:
-            index = int(record["done"])
-            run.outputs[index] = record["outputs"]
-            run.execution_counts[index] = record["execution_count"]
-            run.warnings[index] = list(record.get("warnings", []))
-            if record.get("timed_out"):
-                run.timed_out_cells.append(index)
-            if record.get("memory_error"):
-                run.memory_error_cells.append(index)
-            run.running = None
-        elif "exited" in record:
-            run.exited = True
-        elif record.get("finished"):
-            run.finished = True
-    return run
+def _read_line(stream: BinaryIO) -> dict[str, Any] | None:
+    line = stream.readline()
+    return json.loads(line) if line.strip() else None
 
 
-def child_main(shell: GradingShell, job: dict[str, Any]) -> None:
-    """Everything a forked child does: limits, folder, environment, then the cells.
+def child_main(shell: GradingShell, job: dict[str, Any], commands: int, replies: int) -> None:
+    """Everything a forked child does: limits, folder, then the cells it is asked to run.
 
     Never returns: the process ends with ``os._exit`` so no inherited clean-up runs.
     """
-    from icp_helpers.grading.limits import apply_memory_limit
+    from icp_helpers.grading.limits import apply_child_limits
 
     code = 0
     try:
-        os.setpgid(0, 0)
+        os.setsid()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -172,9 +145,13 @@ def child_main(shell: GradingShell, job: dict[str, Any]) -> None:
         os.chdir(job["workdir"])
         os.environ.update(job.get("env", {}))
         sys.path.insert(0, "")
-        cells = json.loads(Path(job["cells"]).read_text(encoding="utf-8"))
-        apply_memory_limit(limits.memory_mb)
-        run_cells(shell, cells, limits, Path(job["log"]))
+        apply_child_limits(limits.memory_mb, sandboxed=bool(job.get("sandboxed")))
+        seconds = limits.cell_alarm_seconds()
+        with os.fdopen(commands, "rb") as requests, os.fdopen(replies, "wb") as answers:
+            while (request := _read_line(requests)) is not None:
+                reply = run_request(shell, request, seconds)
+                answers.write(json.dumps(reply, default=str).encode("utf-8") + b"\n")
+                answers.flush()
     except BaseException:  # noqa: BLE001 - the child must always end through os._exit
         code = 70
     finally:

@@ -2,9 +2,9 @@
 
 A notebook gets a wall-clock limit for the whole run (enforced from outside, by the
 worker that forked it), a per-cell limit (the course's ``ExecutePreprocessor.timeout``,
-enforced inside with an alarm), and a memory limit on top of what the warmed process
+enforced inside with an alarm), a memory limit on top of what the warmed process
 already uses (``RLIMIT_AS``, so an allocation past it raises ``MemoryError`` instead of
-taking the machine down).
+taking the machine down), and caps on file size, processes and open files.
 
 >>> limits = Limits(timeout=120, cell_timeout=60, memory_mb=1024)
 >>> limits.cell_alarm_seconds()
@@ -66,14 +66,32 @@ def current_address_space() -> int:
     return pages * resource.getpagesize()
 
 
-def apply_memory_limit(memory_mb: int) -> int:
-    """Cap this process's address space at what it uses now plus ``memory_mb``; return the cap.
+FILE_SIZE_MB = 64  # the largest file a notebook may write
+PROCESSES = 64  # processes and threads a notebook may have at once
+OPEN_FILES = 256
 
-    Called in the forked child before any learner code runs. Core dumps are switched off.
+
+def apply_child_limits(memory_mb: int, *, sandboxed: bool) -> int:
+    """Cap this process before any learner code runs; return the address-space cap.
+
+    Its address space is capped at what it uses now plus ``memory_mb``; files it writes at
+    ``FILE_SIZE_MB``; open files at ``OPEN_FILES``; core dumps are switched off. In the
+    sandbox (its own user namespace) its processes and threads are capped at
+    ``PROCESSES``; outside it that count would include all of the grader's user's
+    processes, so it is left alone. Limits pass on to anything it starts and cannot be
+    raised again by it.
     """
     cap = current_address_space() + memory_mb * _MEGABYTE
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    limits = [
+        (resource.RLIMIT_AS, cap),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_FSIZE, FILE_SIZE_MB * _MEGABYTE),
+        (resource.RLIMIT_NOFILE, OPEN_FILES),
+    ]
+    if sandboxed:
+        limits.append((resource.RLIMIT_NPROC, PROCESSES))
+    for limit, value in limits:
+        resource.setrlimit(limit, (value, value))
     return cap
 
 

@@ -1,43 +1,60 @@
-"""The grader's side of the warmed worker: start it, hand it jobs, collect endings.
+"""The grader's side of a grading slot: a warmed worker, its folder, one notebook at a time.
 
->>> import json, tempfile, pathlib
->>> with tempfile.TemporaryDirectory() as tmp, WarmPool(["json"]) as pool:
-...     folder = pathlib.Path(tmp)
-...     _ = (folder / "cells.json").write_text(json.dumps([{"cell_type": "code", "source": "1"}]))
-...     pool.submit({"id": "a", "workdir": tmp, "cells": str(folder / "cells.json"),
-...                  "log": str(folder / "run.jsonl"), "timeout": 20, "cell_timeout": 10,
-...                  "memory_mb": 256})
-...     pool.next_ending()["status"]
-'exited'
+Each slot has a folder of its own (``<scratch>/slot-N/work``) that the grader fills before
+each notebook with that submission's files and the assignment's pristine data files, and
+a warmed worker (:mod:`icp_helpers.grading.worker`) that runs, sandboxed, in that folder
+(see :mod:`icp_helpers.grading.sandbox`).
+
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as tmp, Slot(pathlib.Path(tmp), ["json"],
+...                                                 sandboxed=False) as slot:
+...     slot.submit({"id": "a", "cells": [{"index": 0, "source": "6 * 7"}],
+...                  "timeout": 20, "cell_timeout": 10, "memory_mb": 256})
+...     reports = slot.reports_until_ending()
+>>> [sorted(r) for r in reports][1][:2], reports[-1]["ending"]["finished"]
+(['cell', 'execution_count'], True)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
+
+from icp_helpers.grading.sandbox import WORKDIR, sandbox_command
 
 
 class WorkerError(RuntimeError):
     """The warmed worker could not start or stopped unexpectedly."""
 
 
-class WarmPool:
-    """One warmed worker process that forks a fresh child per submitted job."""
+class Slot:
+    """One job slot: a warmed (and, normally, sandboxed) worker and the folder it works in."""
 
-    def __init__(self, preload: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(self, folder: Path, preload: list[str], *, sandboxed: bool = True) -> None:
+        self.folder = folder
+        self.work = folder / "work"
+        self.sandboxed = sandboxed
+        self.job_id: str | None = None
         self._preload = list(preload)
-        self._env = dict(os.environ if env is None else env)
         self._process: subprocess.Popen[bytes] | None = None
+        self._pending = b""
 
-    def __enter__(self) -> WarmPool:
+    def __enter__(self) -> Slot:
         self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def fileno(self) -> int:
+        """The worker's report pipe (so that ``select`` can wait on several slots at once)."""
+        assert self._process is not None and self._process.stdout is not None
+        return self._process.stdout.fileno()
 
     def start(self) -> None:
         """Start the worker and wait until it has imported everything and is ready."""
@@ -46,43 +63,78 @@ class WarmPool:
 
     def launch(self) -> None:
         """Start the worker without waiting for it (see :meth:`wait_until_ready`)."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        self._pending = b""
+        command = [sys.executable, "-m", "icp_helpers.grading.worker", *self._preload]
+        environment = None
+        if self.sandboxed:
+            command = sandbox_command(self.work, [*command, "--sandboxed"])
+        else:
+            environment = {**os.environ, "MPLBACKEND": "Agg"}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "icp_helpers.grading.worker", *self._preload],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=self._env,
+            bufsize=0,
+            cwd=self.work,
+            env=environment,
             start_new_session=True,
         )
 
     def wait_until_ready(self) -> None:
         """Wait until the launched worker has imported everything it preloads."""
-        first = self._read()
+        first = self.read()
         if not first.get("ready"):
             raise WorkerError(f"the grading worker did not start properly: {first}")
 
+    def fill(self, files: list[tuple[Path, Path]]) -> None:
+        """Empty the slot's folder and put ``(source file, path inside the folder)`` in it."""
+        for entry in self.work.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for source, relative in files:
+            target = self.work / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
     def submit(self, job: dict[str, Any]) -> None:
-        """Hand one job (see :mod:`icp_helpers.grading.worker`) to the worker."""
+        """Hand one notebook's job to the worker (its folder is this slot's folder)."""
         assert self._process is not None and self._process.stdin is not None
+        workdir = WORKDIR if self.sandboxed else str(self.work)
+        self.job_id = job["id"]
         try:
-            self._process.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
+            self._process.stdin.write((json.dumps({**job, "workdir": workdir}) + "\n").encode())
             self._process.stdin.flush()
         except (BrokenPipeError, OSError) as error:
             raise WorkerError("the grading worker stopped unexpectedly") from error
 
-    def next_ending(self) -> dict[str, Any]:
-        """Block until a child ends; return how it ended."""
-        return self._read()
+    def has_report(self) -> bool:
+        """Whether a whole report is already waiting to be taken (no need to wait)."""
+        return b"\n" in self._pending
 
-    def _read(self) -> dict[str, Any]:
-        assert self._process is not None and self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line:
-            raise WorkerError("the grading worker stopped unexpectedly")
+    def read(self) -> dict[str, Any]:
+        """The worker's next report (waits for it)."""
+        while b"\n" not in self._pending:
+            chunk = os.read(self.fileno(), 1 << 16)
+            if not chunk:
+                raise WorkerError("the grading worker stopped unexpectedly")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
         return json.loads(line)
 
+    def reports_until_ending(self) -> list[dict[str, Any]]:
+        """Every report of the running job, up to and including its ending."""
+        reports = [self.read()]
+        while "ending" not in reports[-1]:
+            reports.append(self.read())
+        self.job_id = None
+        return reports
+
     def close(self) -> None:
-        """Close the worker's input (it kills any running child) and wait for it to exit."""
+        """Close the worker's input (it finishes, and the sandbox with it) and wait for it."""
         if self._process is None:
             return
         process, self._process = self._process, None

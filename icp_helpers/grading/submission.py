@@ -9,7 +9,6 @@ records them in one gradebook transaction and writes the autograded notebooks.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from nbgrader import utils as nbgrader_utils
 
 from icp_helpers.grading import record
 from icp_helpers.grading.course import GradingCourse
-from icp_helpers.grading.execute import RunLog, read_run_log
+from icp_helpers.grading.execute import RunLog
 from icp_helpers.grading.intake import Intake, sanitise
 from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious
 from icp_helpers.grading.score import (
@@ -32,16 +31,19 @@ from icp_helpers.grading.score import (
 )
 from icp_helpers.grading.tamper import Finding, scan_cells
 
-ENGINE_VERSION = "icp-grading-2"
+ENGINE_VERSION = "icp-grading-3"
 
 
 @dataclass
 class NotebookPlan:
-    """One notebook of a submission: its intake, findings and (if it runs) its job."""
+    """One notebook of a submission: its intake, findings and (if it runs) its job, the files
+    its folder holds while it runs, and what the grader learnt of the run."""
 
     intake: Intake
     findings: list[Finding] = field(default_factory=list)
     job: dict[str, Any] | None = None
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+    run: RunLog = field(default_factory=RunLog)
     ending: dict[str, Any] | None = None
 
 
@@ -96,18 +98,42 @@ def _read_text(path: Path) -> tuple[str | None, str]:
         return "\x00", "the notebook file is not UTF-8 text."
 
 
+def _folder_files(workdir: Path) -> list[tuple[Path, Path]]:
+    """The files a notebook's folder holds while it runs: all but the notebooks themselves."""
+    return [
+        (path, path.relative_to(workdir))
+        for path in sorted(workdir.rglob("*"))
+        if path.is_file() and path.suffix != ".ipynb"
+    ]
+
+
+def code_cells(cells: list[Any]) -> list[dict[str, Any]]:
+    """The cells a run asks for, in order: every code cell with something in it.
+
+    >>> code_cells([{"cell_type": "markdown", "source": "# Hi"},
+    ...             {"cell_type": "code", "source": "  "},
+    ...             {"cell_type": "code", "source": "x = 1"}])
+    [{'index': 2, 'source': 'x = 1'}]
+    """
+    return [
+        {"index": index, "source": str(cell.get("source", ""))}
+        for index, cell in enumerate(cells)
+        if cell.get("cell_type") == "code" and str(cell.get("source", "")).strip()
+    ]
+
+
 def prepare(
     course: GradingCourse,
     assignment: str,
     student: str,
     notebook_names: list[str],
-    scratch: Path,
     limits: dict[str, Any],
 ) -> Submission:
     """Read, sanitise and scan one submission and lay out its folder; build its run jobs."""
     submitted = course.submitted_folder(student, assignment)
     record.forget(course.root, assignment, student)
     workdir = _lay_out_folder(course, assignment, student)
+    files = _folder_files(workdir)
     others = sorted(p.name for p in submitted.glob("*.ipynb"))
     plans = {}
     for name in notebook_names:
@@ -126,16 +152,12 @@ def prepare(
             intake = Intake(name=name, outcome="corrupt", reason=problem)
         else:
             intake = sanitise(text, name, assignment, student, course.db_url, course.config)
-        plan = NotebookPlan(intake=intake)
+        plan = NotebookPlan(intake=intake, files=files)
         if intake.notebook is not None:
             plan.findings = scan_cells(intake.notebook.cells)
-            cells_path = scratch / f"{student}--{name}.cells.json"
-            cells_path.write_text(json.dumps(intake.notebook.cells), encoding="utf-8")
             plan.job = {
                 "id": f"{student}/{name}",
-                "workdir": str(workdir),
-                "cells": str(cells_path),
-                "log": str(scratch / f"{student}--{name}.run.jsonl"),
+                "cells": code_cells(intake.notebook.cells),
                 "env": {"NBGRADER_EXECUTION": "autograde"},
                 **limits,
             }
@@ -151,6 +173,18 @@ def _cell_label(cells: list[Any], index: int | None) -> str:
     return meta.get("grade_id") or f"cell {index + 1}"
 
 
+def _forging(cells: list[Any], run: RunLog) -> list[Finding]:
+    """A forged run puts every test cell in doubt: one finding that affects them all."""
+    if not run.forged:
+        return []
+    tests = tuple(
+        cell.metadata["nbgrader"]["grade_id"]
+        for cell in cells
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+    )
+    return [Finding(_cell_label(cells, run.running), 0, run.forged, tests)]
+
+
 def _run_problems(plan: NotebookPlan, run: RunLog, timeout: float) -> tuple[list, str | None]:
     """What went wrong while the notebook ran: ([(kind, reason)], why unreached cells stopped)."""
     ending = plan.ending or {}
@@ -158,7 +192,10 @@ def _run_problems(plan: NotebookPlan, run: RunLog, timeout: float) -> tuple[list
     problems = []
     stopped = None
     running = _cell_label(cells, run.running)
-    if ending.get("timed_out"):
+    if run.forged:
+        stopped = f"grading stopped while running {running}: {run.forged}"
+        problems.append(("tampered", stopped))
+    elif ending.get("timed_out"):
         stopped = f"the notebook was stopped after {timeout:g} s, while running {running}"
         problems.append(("timed_out", stopped))
     elif run.exited:
@@ -195,14 +232,15 @@ def finish(
             recorded[name] = (None, zero_scores(name, graded_cells[name], intake.reason))
             continue
         kinds.extend(intake.notes)
-        run = read_run_log(Path(plan.job["log"]))
+        run = plan.run
         problems, stopped = _run_problems(plan, run, timeout)
         kinds.extend(problems)
         resources = {"nbgrader": {"notebook": name, "assignment": assignment}}
         executed = post_process(
             fill_outputs(intake.notebook, run, stopped), course.config, resources
         )
-        scores = score_notebook(name, executed, run, plan.findings)
+        findings = plan.findings + _forging(intake.notebook.cells, run)
+        scores = score_notebook(name, executed, run, findings)
         kinds.extend(("tampered", f"{f.cell}: {f.reason}") for f in plan.findings)
         executed.metadata["icp_grading"] = {
             "engine": ENGINE_VERSION,
