@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+from nbformat.notebooknode import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.engine import make_url
 from traitlets.config import Config
@@ -48,6 +50,12 @@ class GradingCourse:
 
     def source_folder(self, assignment: str) -> Path:
         return Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))
+
+    def released_notebook(self, assignment: str, name: str) -> NotebookNode | None:
+        """The notebook ``name`` (without ``.ipynb``) as released, or None if not generated."""
+        folder = self.coursedir.format_path(self.coursedir.release_directory, ".", assignment)
+        path = Path(folder) / f"{name}.ipynb"
+        return nbformat.read(path, as_version=4) if path.is_file() else None
 
     def submitted_folder(self, student: str, assignment: str) -> Path:
         return Path(

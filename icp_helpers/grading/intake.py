@@ -16,6 +16,7 @@ cells deleted, retyped or edited.
 
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -124,6 +125,46 @@ def _repairs_needed(notebook: NotebookNode, source: Any) -> list[tuple[str, str]
     return notes
 
 
+def _grade_id(cell: Any) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def restore_locked_cells(notebook: NotebookNode, release: NotebookNode) -> list[str]:
+    """Put back every read-only cell of ``release`` missing from ``notebook``; name them.
+
+    nbgrader puts back deleted test cells only; a deleted set-up cell (loading the data,
+    importing the helpers) would change what the tests see. Each missing cell goes back
+    after the cell that comes before it in the release (the grader's ``OverwriteCells``
+    then gives it the source's text).
+
+    >>> from nbformat.v4 import new_notebook, new_code_cell
+    >>> def cell(grade_id, source, locked=True):
+    ...     return new_code_cell(source, metadata={"nbgrader": {
+    ...         "grade_id": grade_id, "locked": locked, "solution": not locked,
+    ...         "grade": False, "schema_version": 3}})
+    >>> release = new_notebook(cells=[cell("setup", "import pandas as pd"),
+    ...                               cell("ex1", "...", locked=False)])
+    >>> submitted = new_notebook(cells=[cell("ex1", "x = 1", locked=False)])
+    >>> restore_locked_cells(submitted, release), [_grade_id(c) for c in submitted.cells]
+    (['setup'], ['setup', 'ex1'])
+    """
+    restored = []
+    present = {_grade_id(cell) for cell in notebook.cells}
+    previous: str | None = None
+    for cell in release.cells:
+        name = _grade_id(cell)
+        meta = cell.metadata.get("nbgrader", {})
+        if name and meta.get("locked") and not meta.get("grade") and name not in present:
+            ids = [_grade_id(c) for c in notebook.cells]
+            at = ids.index(previous) + 1 if previous in ids else 0
+            notebook.cells.insert(at, copy.deepcopy(cell))
+            present.add(name)
+            restored.append(name)
+        if name:
+            previous = name
+    return restored
+
+
 class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
     """Remove the empty ``nbgrader`` metadata ``DeduplicateIds`` leaves on duplicate cells.
 
@@ -138,9 +179,19 @@ class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
 
 
 def sanitise(
-    raw: str, name: str, assignment: str, student: str, db_url: str, config: Config
+    raw: str,
+    name: str,
+    assignment: str,
+    student: str,
+    db_url: str,
+    config: Config,
+    release: NotebookNode | None = None,
 ) -> Intake:
-    """Read and sanitise one submitted notebook ``name`` (without ``.ipynb``) of a student."""
+    """Read and sanitise one submitted notebook ``name`` (without ``.ipynb``) of a student.
+
+    ``release`` is the notebook as released; read-only cells missing from the submission
+    are put back from it (see :func:`restore_locked_cells`).
+    """
     intake = Intake(name=name)
     problem, parsed = read_notebook_text(raw)
     if problem:
@@ -187,6 +238,10 @@ def sanitise(
                 )
             )
         intake.notes.extend(_repairs_needed(notebook, source))
+        for restored in restore_locked_cells(notebook, release) if release else []:
+            intake.notes.append(
+                ("restored_cells", f"read-only cell {restored} was deleted; put back.")
+            )
     resources = {
         "unique_key": name,
         "nbgrader": {

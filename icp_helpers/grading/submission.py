@@ -22,6 +22,7 @@ from icp_helpers.grading.course import GradingCourse
 from icp_helpers.grading.execute import RunLog
 from icp_helpers.grading.intake import Intake, sanitise
 from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious
+from icp_helpers.grading.safe_outputs import make_safe
 from icp_helpers.grading.score import (
     CellScore,
     fill_outputs,
@@ -151,7 +152,15 @@ def prepare(
         elif problem:
             intake = Intake(name=name, outcome="corrupt", reason=problem)
         else:
-            intake = sanitise(text, name, assignment, student, course.db_url, course.config)
+            intake = sanitise(
+                text,
+                name,
+                assignment,
+                student,
+                course.db_url,
+                course.config,
+                release=course.released_notebook(assignment, name),
+            )
         plan = NotebookPlan(intake=intake, files=files)
         if intake.notebook is not None:
             plan.findings = scan_cells(intake.notebook.cells)
@@ -236,8 +245,8 @@ def finish(
         problems, stopped = _run_problems(plan, run, timeout)
         kinds.extend(problems)
         resources = {"nbgrader": {"notebook": name, "assignment": assignment}}
-        executed = post_process(
-            fill_outputs(intake.notebook, run, stopped), course.config, resources
+        executed = make_safe(
+            post_process(fill_outputs(intake.notebook, run, stopped), course.config, resources)
         )
         findings = plan.findings + _forging(intake.notebook.cells, run)
         scores = score_notebook(name, executed, run, findings)

@@ -90,6 +90,7 @@ _FORBIDDEN_MODULES = {
     "marshal": "loads compiled code",
     "pickle": "loads objects that can run code",
     "types": "builds functions or code objects at run time",
+    "__main__": "edits the notebook's namespace directly (__main__)",
 }
 _SYS_ATTRIBUTES = {
     "modules": "edits sys.modules, so imports return something else",
@@ -106,6 +107,7 @@ _SYS_ATTRIBUTES = {
     "__stderr__": "writes past the captured output (output forging)",
     "audit": "uses interpreter audit hooks",
     "addaudithook": "installs interpreter audit hooks",
+    "path": "changes where modules are imported from",
 }
 _OS_ATTRIBUTES = {
     "system": "runs shell commands",
@@ -117,6 +119,17 @@ _OS_ATTRIBUTES = {
     "killpg": "signals other processes",
     "environ": "changes the environment of the grader",
     "chdir": "changes the working folder",
+    "read": "reads raw file descriptors (the grader's channel)",
+    "open": "opens raw file descriptors",
+    "fdopen": "opens raw file descriptors (the grader's channel)",
+    "dup": "copies raw file descriptors (output forging)",
+    "pipe": "makes raw pipes",
+    "setsid": "starts a process that outlives the notebook",
+    "execv": "replaces the notebook's process",
+    "execve": "replaces the notebook's process",
+    "execvp": "replaces the notebook's process",
+    "posix_spawn": "starts other programs",
+    "spawnv": "starts other programs",
 }
 _COMPARISON_DUNDERS = frozenset(
     "__eq__ __ne__ __lt__ __le__ __gt__ __ge__ __bool__ __float__ __int__ __index__ "
@@ -246,6 +259,10 @@ def _module_level_bindings(tree: ast.Module) -> list[tuple[str, int, ast.AST]]:
                 found.append((node.target.id, node.lineno, node))
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 found.append((node.name, node.lineno, node))
+            elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+                found.append((node.name, node.lineno, node))
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                found.append((node.rest, node.lineno, node))
     return found
 
 
@@ -321,6 +338,8 @@ def _expression_findings(tree: ast.Module, aliases: Mapping[str, str]) -> list[t
                 found.append((line, f"reaches into {node.attr}, which can change other code"))
             elif node.attr in {"__subclasses__", "__bases__", "__mro__"}:
                 found.append((line, f"walks the class hierarchy ({node.attr})"))
+            elif node.attr in {"__setattr__", "__delattr__", "__setitem__", "__delitem__"}:
+                found.append((line, f"changes objects through {node.attr}"))
             if isinstance(node.ctx, ast.Store | ast.Del):
                 found.extend(_attribute_store(node, modules, aliases))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
@@ -375,6 +394,10 @@ def _call_findings(node: ast.Call, aliases: Mapping[str, str]) -> list[tuple[int
         found.append((node.lineno, "builds a class at run time with type(name, bases, dict)"))
     if name == "open" and _write_target_is_risky(node):
         found.append((node.lineno, "writes a file outside the assignment folder, or a notebook"))
+    if name == "open" and node.args and _is_system_file(node.args[0]):
+        found.append((node.lineno, "opens a raw file descriptor or a system file (/proc, /dev)"))
+    if name == "getattr" and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant):
+        found.append((node.lineno, "reads attributes whose names are built at run time"))
     if isinstance(func, ast.Attribute) and func.attr in _WRITE_METHODS and node.args[:0] == []:
         root = _root_name(func)
         if root and aliases.get(root, "").startswith(("pathlib", "os", "shutil")):
@@ -382,6 +405,36 @@ def _call_findings(node: ast.Call, aliases: Mapping[str, str]) -> list[tuple[int
     if isinstance(func, ast.Attribute) and aliases.get(_root_name(func) or "", "") == "shutil":
         found.append((node.lineno, "changes files with shutil"))
     return found
+
+
+def _is_system_file(argument: ast.expr) -> bool:
+    """``open(3)``, ``open("/proc/self/fd/3")``, ``open(f"/dev/...")``."""
+    if isinstance(argument, ast.Constant):
+        value = argument.value
+        return isinstance(value, int) or str(value).startswith(("/proc", "/dev", "/sys"))
+    if isinstance(argument, ast.JoinedStr) and argument.values:
+        first = argument.values[0]
+        return isinstance(first, ast.Constant) and str(first.value).startswith(("/proc", "/dev"))
+    return False
+
+
+def _magic_code(tree: ast.Module) -> list[ast.stmt]:
+    """The code that ``%time``/``%timeit`` lines and cells run, parsed (the scan reads it too)."""
+    statements: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("run_line_magic", "run_cell_magic")
+            and len(node.args) >= 2
+            and all(isinstance(arg, ast.Constant) for arg in node.args)
+            and node.args[0].value in ("time", "timeit")
+        ):
+            code = "\n".join(str(arg.value) for arg in node.args[1:])
+            parsed = python_source(code)
+            if parsed is not None:
+                statements.extend(parsed.body)
+    return statements
 
 
 def _is_safe_magic(tree: ast.Module, name_node: ast.Name) -> bool:
@@ -407,6 +460,7 @@ def scan_cells(cells: list[Mapping[str, Any]]) -> list[Finding]:
         if cell.get("cell_type") == "code":
             tree = python_source(str(cell.get("source", "")))
             if tree is not None:
+                tree.body.extend(_magic_code(tree))
                 trees[index] = tree
     trusted = [trees[i] for i in trees if _is_trusted(cells[i])]
     learner = [i for i in trees if not _is_trusted(cells[i])]
