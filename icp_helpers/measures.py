@@ -28,7 +28,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from icp_helpers.files import DataFileError, atomic_write_text, dump_yaml, read_yaml
+from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_yaml
 from icp_helpers.pdsa.fields import FieldError, choose, clean_text, reject_unknown_keys
 
 __all__ = [
@@ -202,7 +202,7 @@ def save_measurement_plan(plan: MeasurementPlan, path: str | os.PathLike) -> Non
         raise FieldError(
             f"save_measurement_plan needs a MeasurementPlan, not {type(plan).__name__}"
         )
-    atomic_write_text(path, dump_yaml(plan.to_dict()))
+    atomic_write(path, dump_yaml(plan.to_dict()))
 
 
 def load_measurement_plan(path: str | os.PathLike) -> MeasurementPlan:

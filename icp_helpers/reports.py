@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from icp_helpers.files import DataFileError, atomic_write_text
+from icp_helpers.files import DataFileError, atomic_write
 from icp_helpers.pdsa import PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
 from icp_helpers.progress import ProgressScore, parse_month
@@ -414,5 +414,5 @@ def save_sponsor_update(update: SponsorUpdate, path: str | os.PathLike) -> Path:
         raise DataFileError(
             f"cannot tell the format of {target}: name the file ending .html or .md"
         )
-    atomic_write_text(target, text)
+    atomic_write(target, text)
     return target

@@ -13,7 +13,7 @@ from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
 from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort_folder import create_cohort, open_cohort, schedule_path
 from icp_helpers.facilitator.privacy import masked_url
-from icp_helpers.files import atomic_write_text
+from icp_helpers.files import atomic_write
 
 
 def _schedule(args: argparse.Namespace):
@@ -52,7 +52,7 @@ def cohort_show(args: argparse.Namespace) -> int:
 def cohort_ics(args: argparse.Namespace) -> int:
     schedule = _schedule(args)
     output = args.output or Path(f"icp-cohort-{schedule.cohort}.ics")
-    atomic_write_text(output, calendar_ics(schedule))
+    atomic_write(output, calendar_ics(schedule))
     print(
         f"Wrote {len(schedule.sessions)} sessions and {len(schedule.assignments)} due dates "
         f"to {output}; trainees can import it into Outlook or any calendar."
