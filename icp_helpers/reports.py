@@ -41,6 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from icp_helpers.charts.rule_names import describe
 from icp_helpers.files import DataFileError, atomic_write
 from icp_helpers.pdsa import PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
@@ -55,19 +56,6 @@ __all__ = [
     "sponsor_update_html",
     "sponsor_update_markdown",
 ]
-
-_RULE_NAMES = {
-    "outside_limits": "Points outside the control limits",
-    "longest_run": "Shift: an unusually long run on one side of the centre line",
-    "crossings": "Too few crossings of the centre line",
-    "shift": "Shift: a run of points on one side of the centre line",
-    "trend": "Trend: points going steadily up or down",
-    "two_of_three": "Two of three points near a control limit",
-    "inner_third": "Too many points hugging the centre line",
-    "too_many_runs": "Too many runs",
-    "too_few_runs": "Too few runs",
-}
-
 
 class SponsorUpdateError(ValueError):
     """The sponsor update cannot be produced; the message lists the sections to complete."""
@@ -134,14 +122,24 @@ def signals_from_chart(chart: Any) -> list[str]:
         return []
     sentences = []
     for rule, rows in table.groupby("rule", sort=False):
-        name = _RULE_NAMES.get(str(rule), str(rule).replace("_", " ").capitalize())
-        if rule != "crossings":  # a whole-part rule: every point is flagged, so no count
-            name += f": {len(rows)} point" + "s" * (len(rows) != 1)
+        names = describe(str(rule))
+        if names.whole_part:  # every point of the part is flagged, so a count says nothing
+            name = f"{names.sentence}: {_whole(table, rows)}"
+        else:
+            name = f"{names.sentence}: {len(rows)} point" + "s" * (len(rows) != 1)
         if "x" in rows:
             first, last = _when(rows["x"].iloc[0]), _when(rows["x"].iloc[-1])
             name += f" ({first})" if first == last else f" ({first} to {last})"
         sentences.append(name)
     return sentences
+
+
+def _whole(table: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """Words for a whole-part signal: the whole chart, or the parts of a chart it covers."""
+    if "part" not in table or table["part"].nunique() < 2:
+        return "a signal about the whole chart"
+    parts = [str(part) for part in sorted(rows["part"].unique())]
+    return "a signal about the whole of part" + "s" * (len(parts) > 1) + " " + ", ".join(parts)
 
 
 def _when(value: object) -> str:

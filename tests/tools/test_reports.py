@@ -183,13 +183,37 @@ def test_signals_are_read_from_an_icp_chart():
     assert sentences
     assert sentences == [
         "Points outside the control limits: 1 point (Jul 2023)",
-        "Too few crossings of the centre line (May 2023 to Apr 2024)",
+        "Too few crossings of the centre line: a signal about the whole chart "
+        "(May 2023 to Apr 2024)",
     ]
     update = _update(chart=result, signals=None)
     assert update.signals == sentences
     page = sponsor_update_html(update)
     assert 'id="headline-chart"' in page
     assert plt.get_fignums() == [1]  # only the Figure from _update; the qic figure was closed
+
+
+def test_whole_chart_signals_of_an_ihi_run_chart_are_not_counted_in_points():
+    charts = pytest.importorskip("icp_helpers.charts")
+    months = pd.date_range("2023-01-01", periods=18, freq="MS")
+    values = [30, 31, 29, 32, 30, 31, 33, 30, 29, 20, 21, 19, 22, 20, 18, 21, 20, 19]
+    result = charts.qic(values, x=months, chart="run", rules="ihi", title="Falls")
+    sentences = signals_from_chart(result)
+    assert "Too few runs: a signal about the whole chart (Jan 2023 to Jun 2024)" in sentences
+    assert not any(sentence.startswith("Too few runs: 18 points") for sentence in sentences)
+
+
+def test_a_whole_part_signal_on_a_chart_with_parts_names_its_part():
+    class Result:
+        signals = pd.DataFrame(
+            {"rule": ["outside_limits", "crossings", "crossings"], "part": [1, 2, 2],
+             "position": [0, 5, 6]}
+        )
+
+    assert signals_from_chart(Result()) == [
+        "Points outside the control limits: 1 point",
+        "Too few crossings of the centre line: a signal about the whole of part 2",
+    ]
 
 
 def test_no_signals_is_said_plainly():
