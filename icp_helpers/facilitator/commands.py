@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
 from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort_folder import create_cohort, open_cohort, schedule_path
 from icp_helpers.facilitator.privacy import masked_url
 from icp_helpers.files import atomic_write
+
+if TYPE_CHECKING:  # the grading engine is imported only when a command needs it
+    from icp_helpers.facilitator.grade import Outcome
 
 
 def _schedule(args: argparse.Namespace):
@@ -195,7 +199,7 @@ class _ProgressBar:
     def __init__(self, label: str, width: int = 30):
         self.label, self.width, self.shown = label, width, False
 
-    def __call__(self, done: int, total: int, outcome) -> None:
+    def __call__(self, outcome: Outcome, done: int, total: int) -> None:
         import sys
 
         filled = int(self.width * done / max(total, 1))
