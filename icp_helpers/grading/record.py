@@ -190,27 +190,30 @@ def write_outputs(
     atomic_write(marker, json.dumps(summary, indent=1))
 
 
-def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[str, Any]]:
-    """Every grade of ``assignment``: one dict per student and graded cell, with comments.
+def grade_rows(gradebook: Gradebook, assignment: str) -> Iterator[dict[str, Any]]:
+    """Every grade of ``assignment`` in an open gradebook: one dict per student and cell.
 
     Keys: ``student, notebook, grade_id, autograded, auto_score, score, max_score,
-    needs_manual_grade`` (``autograded`` is False for manually graded cells such as reflections).
+    needs_manual_grade`` (``autograded`` is False for manually graded cells such as
+    reflections). nbgrader's ``score`` is never empty: it is the manual score, else the
+    automatic one, else 0.
     """
-    rows = []
+    for submission in gradebook.assignment_submissions(assignment):
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                yield {
+                    "student": submission.student.id,
+                    "notebook": notebook.name,
+                    "grade_id": grade.name,
+                    "autograded": grade.cell.cell_type == "code",
+                    "auto_score": grade.auto_score,
+                    "score": float(grade.score),
+                    "max_score": float(grade.max_score),
+                    "needs_manual_grade": bool(grade.needs_manual_grade),
+                }
+
+
+def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[str, Any]]:
+    """Every grade of ``assignment`` in the gradebook at ``db_url`` (see :func:`grade_rows`)."""
     with Gradebook(db_url, course_id) as gradebook:
-        for submission in gradebook.assignment_submissions(assignment):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    rows.append(
-                        {
-                            "student": submission.student.id,
-                            "notebook": notebook.name,
-                            "grade_id": grade.name,
-                            "autograded": grade.cell.cell_type == "code",
-                            "auto_score": grade.auto_score,
-                            "score": float(grade.score),
-                            "max_score": float(grade.max_score),
-                            "needs_manual_grade": bool(grade.needs_manual_grade),
-                        }
-                    )
-    return rows
+        return list(grade_rows(gradebook, assignment))
