@@ -69,10 +69,12 @@ from datetime import date, datetime
 from numbers import Real
 from typing import Any
 
+from icp_helpers.errors import IcpError
+
 __all__ = ["AimCheck", "AimElement", "AimError", "AimStatement", "ELEMENTS", "check_aim"]
 
 
-class AimError(ValueError):
+class AimError(IcpError, ValueError):
     """An aim statement field is missing or invalid; the message names the field and the fix."""
 
 

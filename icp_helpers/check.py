@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from icp_helpers.errors import IcpError
+
 __all__ = [
     "CheckFailed",
     "check_between",
@@ -67,7 +69,7 @@ _TYPE_WORDS = {
 }
 
 
-class CheckFailed(AssertionError):
+class CheckFailed(IcpError, AssertionError):
     """A self-check or hidden test found a problem; the message is the hint."""
 
 

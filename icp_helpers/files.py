@@ -25,10 +25,12 @@ from typing import Any
 
 import yaml
 
+from icp_helpers.errors import IcpError
+
 __all__ = ["DataFileError", "atomic_write", "read_text", "read_yaml", "dump_yaml"]
 
 
-class DataFileError(ValueError):
+class DataFileError(IcpError, ValueError):
     """A file could not be read or saved; the message says which file and how to fix it."""
 
 

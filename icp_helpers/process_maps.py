@@ -54,6 +54,7 @@ from typing import Any
 import pandas as pd
 
 from icp_helpers.diagrams.files import load_mapping, save_mapping
+from icp_helpers.errors import IcpError
 
 __all__ = ["KINDS", "ProcessMap", "ProcessMapError", "ProcessStep", "format_minutes"]
 
@@ -61,7 +62,7 @@ __all__ = ["KINDS", "ProcessMap", "ProcessMapError", "ProcessStep", "format_minu
 KINDS = ("step", "decision", "handoff", "wait")
 
 
-class ProcessMapError(ValueError):
+class ProcessMapError(IcpError, ValueError):
     """A process map or step is invalid; the message names the step, the field and the fix."""
 
 

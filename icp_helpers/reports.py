@@ -42,6 +42,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from icp_helpers.charts.rule_names import describe
+from icp_helpers.errors import IcpError
 from icp_helpers.files import DataFileError, atomic_write
 from icp_helpers.pdsa import PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
@@ -57,7 +58,7 @@ __all__ = [
     "sponsor_update_markdown",
 ]
 
-class SponsorUpdateError(ValueError):
+class SponsorUpdateError(IcpError, ValueError):
     """The sponsor update cannot be produced; the message lists the sections to complete."""
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.yaml_lines import LineDict, read_yaml_with_lines
 
 SESSION_KINDS = {
@@ -41,7 +42,7 @@ _WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(IcpError, ValueError):
     """A cohort schedule cannot be used; ``problems`` lists each one with its line."""
 
     def __init__(self, path: Path, problems: list[str]):
@@ -101,12 +102,12 @@ class Schedule:
     path: Path
 
     def dates_for(self, assignment: str) -> AssignmentDates:
-        """The dates of ``assignment``, or a ValueError listing the assignments there are."""
+        """The dates of ``assignment``, or a :class:`ScheduleError` listing those there are."""
         for dates in self.assignments:
             if dates.assignment == assignment:
                 return dates
         known = ", ".join(d.assignment for d in self.assignments)
-        raise ValueError(
+        raise ScheduleError(
             f"no assignment {assignment!r} in the syllabus; the assignments are: {known}."
         )
 

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
 from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort_folder import create_cohort, open_cohort, schedule_path
@@ -188,7 +189,7 @@ def _when(text: str, folder):
     try:
         day = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise UsageError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
     zone = folder.schedule().zone
     return day.replace(tzinfo=zone) if day.tzinfo is None else day
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder, folder_at
 from icp_helpers.facilitator.outcomes import LABELS, engine_outcome
 from icp_helpers.facilitator.privacy import make_private, write_private_text
@@ -90,7 +91,7 @@ def grade_cohort(
     done, total)`` is called as each submission finishes (the grading engine's order).
     """
     if jobs < 1:
-        raise ValueError(f"--jobs is {jobs}; give 1 or more.")
+        raise UsageError(f"--jobs is {jobs}; give 1 or more.")
     folder = folder_at(cohort_root)
     due = folder.schedule().dates_for(assignment).due
     _require_released(folder, assignment)
@@ -134,7 +135,7 @@ def _require_released(folder: CohortFolder, assignment: str) -> None:
         try:
             gradebook.find_assignment(assignment)
         except MissingEntry:
-            raise ValueError(
+            raise UsageError(
                 f"{assignment} has not been released to cohort {folder.cohort}; run "
                 f"`icp release {folder.cohort} {assignment}` first."
             ) from None

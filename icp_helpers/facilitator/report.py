@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.outcomes import GRADED
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
@@ -126,7 +127,7 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
 
     released = released_assignments(folder)
     if not released:
-        raise ValueError(
+        raise UsageError(
             f"cohort {folder.cohort} has no released assignments yet; run "
             f"`icp release {folder.cohort}` first."
         )

@@ -21,6 +21,7 @@ from nbgrader import utils
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from icp_helpers.errors import UsageError
 from icp_helpers.files import atomic_write
 from icp_helpers.grading.course import load_course
 
@@ -89,7 +90,7 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     folder = course.autograded_folder(student, assignment)
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
-        raise ValueError(
+        raise UsageError(
             f"no autograded notebooks for {student} in {folder}; grade the submission first."
         )
     feedback_config = GenerateFeedback(config=course.config).config
