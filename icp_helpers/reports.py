@@ -52,7 +52,6 @@ __all__ = [
     "SponsorUpdate",
     "SponsorUpdateError",
     "pdsas_since",
-    "save_sponsor_update",
     "signals_from_chart",
     "sponsor_update_html",
     "sponsor_update_markdown",
@@ -199,6 +198,22 @@ class SponsorUpdate:
                 raise FieldError(
                     f"pdsas item {number} is a {type(cycle).__name__}, not a PdsaCycle"
                 )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the update as HTML (``.html``) or Markdown (``.md``); nothing is written if
+        the update is incomplete or the save fails. Returns the path written."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix in (".html", ".htm"):
+            text = sponsor_update_html(self)
+        elif suffix == ".md":
+            text = sponsor_update_markdown(self)
+        else:
+            raise DataFileError(
+                f"cannot tell the format of {target}: name the file ending .html or .md"
+            )
+        atomic_write(target, text)
+        return target
 
     def missing_sections(self) -> list[str]:
         """Each required section still empty, with what to add (empty list when complete).
@@ -398,20 +413,3 @@ def sponsor_update_html(update: SponsorUpdate) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
-
-
-def save_sponsor_update(update: SponsorUpdate, path: str | os.PathLike) -> Path:
-    """Write the update as HTML (``.html``) or Markdown (``.md``); nothing is written if the
-    update is incomplete or the save fails. Returns the path written."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix in (".html", ".htm"):
-        text = sponsor_update_html(update)
-    elif suffix == ".md":
-        text = sponsor_update_markdown(update)
-    else:
-        raise DataFileError(
-            f"cannot tell the format of {target}: name the file ending .html or .md"
-        )
-    atomic_write(target, text)
-    return target

@@ -24,7 +24,6 @@ from icp_helpers.reports import (  # noqa: E402
     SponsorUpdate,
     SponsorUpdateError,
     pdsas_since,
-    save_sponsor_update,
     signals_from_chart,
     sponsor_update_html,
     sponsor_update_markdown,
@@ -223,27 +222,27 @@ def test_no_signals_is_said_plainly():
 
 def test_save_writes_html_and_markdown(tmp_path):
     update = _update()
-    html_path = save_sponsor_update(update, tmp_path / "update.html")
-    md_path = save_sponsor_update(update, tmp_path / "update.md")
+    html_path = update.save(tmp_path / "update.html")
+    md_path = update.save(tmp_path / "update.md")
     assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert md_path.read_text(encoding="utf-8").startswith("# Sponsor update")
     with pytest.raises(DataFileError, match="name the file ending .html or .md"):
-        save_sponsor_update(update, tmp_path / "update.pdf")
+        update.save(tmp_path / "update.pdf")
 
 
 def test_incomplete_update_writes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "update.html"
-    save_sponsor_update(_update(), path)
+    _update().save(path)
     before = path.read_bytes()
     with pytest.raises(SponsorUpdateError):
-        save_sponsor_update(_update(aim=""), path)
+        _update(aim="").save(path)
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        save_sponsor_update(_update(ask="A different ask"), path)
+        _update(ask="A different ask").save(path)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["update.html"]
@@ -270,7 +269,7 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
     reason="no Chromium at /usr/bin/chromium (install it with: apt-get install -y chromium)",
 )
 def test_html_opens_in_headless_chromium_with_its_chart(tmp_path):
-    page = save_sponsor_update(_update(), tmp_path / "sponsor_update.html")
+    page = _update().save(tmp_path / "sponsor_update.html")
     # A copy with a probe script records whether the browser decoded the embedded chart.
     probe = tmp_path / "probe.html"
     probe.write_text(
