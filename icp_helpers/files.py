@@ -104,7 +104,7 @@ def read_text(path: str | os.PathLike, *, what: str) -> str:
 class _SafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, except that an impossible date is a YAML error with its line."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_yaml
 from icp_helpers.pdsa.fields import FieldError, choose, clean_text, reject_unknown_keys
@@ -117,7 +118,8 @@ class Measure:
             if required not in data:
                 raise FieldError(f"{where} has no {required}; add '{required}: ...'")
         try:
-            return cls(**{str(key): value for key, value in data.items()})
+            values: dict[str, Any] = {str(key): value for key, value in data.items()}
+            return cls(**values)  # each field is checked as the object is made
         except FieldError as exc:
             raise FieldError(f"{where}: {exc}") from None
 

@@ -76,7 +76,7 @@ def _optional_score(value: object, name: str) -> ProgressScore | None:
     if value is None or isinstance(value, ProgressScore):
         return value
     try:
-        return ProgressScore(value)
+        return ProgressScore(value)  # type: ignore[arg-type]  # ProgressScore checks it
     except FieldError as exc:
         raise FieldError(f"{name}: {exc}") from None
 
@@ -273,9 +273,8 @@ def _chart_png(chart: Any) -> bytes:
     """Render the chart to PNG bytes, closing any figure drawn here."""
     figure = chart if isinstance(chart, Figure) else None
     drawn = figure is None
-    if drawn:
-        axes = chart.plot()
-        figure = axes.figure
+    if figure is None:
+        figure = chart.plot().get_figure(root=True)
     buffer = io.BytesIO()
     try:
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
@@ -286,7 +285,8 @@ def _chart_png(chart: Any) -> bytes:
 
 
 def _score_change(update: SponsorUpdate) -> str:
-    now, before = update.score, update.previous_score
+    now = _optional_score(update.score, "score")
+    before = _optional_score(update.previous_score, "previous_score")
     if before is None:
         return "First update: no score last month"
     if now is None or now == before:

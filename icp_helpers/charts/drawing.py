@@ -134,7 +134,7 @@ def set_x_axis(ax: Axes, kind: str, coords: np.ndarray, labels: list[str]) -> No
         ax.set_xticks(coords[::step], labels[::step], rotation=45 if step > 1 else 0)
         if step > 1:
             for tick in ax.get_xticklabels():
-                tick.set_ha("right")
+                tick.set_horizontalalignment("right")
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] | None) -> tuple[Axes, bool]:

@@ -253,7 +253,6 @@ class DriverDiagram:
             and set(self._links) == set(other._links)
         )
 
-    __hash__ = None  # mutable: not hashable
 
     def __repr__(self) -> str:
         return (

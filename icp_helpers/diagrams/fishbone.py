@@ -148,7 +148,6 @@ class Fishbone:
             return NotImplemented
         return self.effect == other.effect and self._causes == other._causes
 
-    __hash__ = None  # mutable: not hashable
 
     def __repr__(self) -> str:
         return (
