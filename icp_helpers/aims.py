@@ -69,10 +69,12 @@ from datetime import date, datetime
 from numbers import Real
 from typing import Any
 
+from icp_helpers.errors import IcpError
+
 __all__ = ["AimCheck", "AimElement", "AimError", "AimStatement", "ELEMENTS", "check_aim"]
 
 
-class AimError(ValueError):
+class AimError(IcpError, ValueError):
     """An aim statement field is missing or invalid; the message names the field and the fix."""
 
 
@@ -218,11 +220,11 @@ def _parse_by_when(value: Any) -> date:
             year, month = int(m[1]), int(m[2])
             return date(year, month, calendar.monthrange(year, month)[1])
         if m := re.fullmatch(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]+)\.?,?\s+(\d{4})", text):
-            month = _MONTHS.get(m[2].lower())
-            if month is not None:
+            named_month = _MONTHS.get(m[2].lower())
+            if named_month is not None:
                 year = int(m[3])
-                day = int(m[1]) if m[1] else calendar.monthrange(year, month)[1]
-                return date(year, month, day)
+                day = int(m[1]) if m[1] else calendar.monthrange(year, named_month)[1]
+                return date(year, named_month, day)
     except ValueError:
         pass
     raise AimError(
@@ -439,8 +441,8 @@ def _find_deadline(text: str) -> tuple[str | None, str | None]:
     dates = list(_DATE.finditer(text))
     for m in dates:
         before = text[: m.start()]
-        if _DEADLINE_WORD.search(before):
-            word = _DEADLINE_WORD.search(before).group().strip()
+        if deadline := _DEADLINE_WORD.search(before):
+            word = deadline.group().strip()
             return f"{word} {m.group()}", None
     if dates:
         return (
@@ -471,7 +473,8 @@ def _check_text(text: str) -> AimCheck:
         tip = None if present else advice[name]
         if name == "by_when" and present:
             tip = deadline_advice
-        if name == "what" and present and found["what"].lower().startswith("improve"):
+        what = found["what"]
+        if name == "what" and what is not None and what.lower().startswith("improve"):
             tip = (
                 "What: 'improve' is vague; say whether the measure should go up or down "
                 "(for example 'reduce' or 'increase')."

@@ -19,10 +19,13 @@ of a notebook can run them all again with :func:`check_your_work`.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+
+from icp_helpers.errors import IcpError
 
 __all__ = [
     "CheckFailed",
@@ -52,6 +55,8 @@ INTEGER_TYPES: tuple[type, ...] = (
     np.uint64,
 )
 FLOAT_TYPES: tuple[type, ...] = (float, np.float16, np.float32, np.float64)
+TIMESTAMP_TYPES: tuple[type, ...] = (pd.Timestamp,)
+TABLE_TYPES: tuple[type, ...] = (pd.DataFrame,)
 
 _TYPE_WORDS = {
     str: "text (str)",
@@ -67,7 +72,7 @@ _TYPE_WORDS = {
 }
 
 
-class CheckFailed(AssertionError):
+class CheckFailed(IcpError, AssertionError):
     """A self-check or hidden test found a problem; the message is the hint."""
 
 
@@ -90,8 +95,8 @@ def _fail(name: str, problem: str, hint: str | None) -> CheckFailed:
 
 
 def _as_integer(value: object, name: str) -> int:
-    if type(value) in INTEGER_TYPES:
-        return int(value)  # type: ignore[call-overload]
+    if type(value) in INTEGER_TYPES and isinstance(value, numbers.Integral):
+        return int(value)
     extra = " Remove the quotation marks." if type(value) is str else ""
     if type(value) in FLOAT_TYPES:
         extra = " Use a whole number (for example 12, not 12.0)."
@@ -99,8 +104,8 @@ def _as_integer(value: object, name: str) -> int:
 
 
 def _as_float(value: object, name: str) -> float:
-    if type(value) in INTEGER_TYPES or type(value) in FLOAT_TYPES:
-        result = float(value)  # type: ignore[arg-type]
+    if type(value) in INTEGER_TYPES + FLOAT_TYPES and isinstance(value, numbers.Real):
+        result = float(value)
         if math.isnan(result):
             raise _fail(name, "is NaN (not a number): a calculation used a missing value.", None)
         return result
@@ -253,18 +258,18 @@ def _plain(value: object, name: str) -> object:
     if kind is str or value is None:
         return value
     if kind is bool or kind is np.bool_:
-        return bool(value)  # type: ignore[arg-type]
-    if kind in INTEGER_TYPES:
-        return int(value)  # type: ignore[call-overload]
-    if kind in FLOAT_TYPES:
-        return float(value)  # type: ignore[arg-type]
-    if kind is pd.Timestamp:
-        return pd.Timestamp(value.value)  # type: ignore[attr-defined]
+        return bool(value)
+    if kind in INTEGER_TYPES and isinstance(value, numbers.Integral):
+        return int(value)
+    if kind in FLOAT_TYPES and isinstance(value, numbers.Real):
+        return float(value)
+    if kind in TIMESTAMP_TYPES and isinstance(value, pd.Timestamp):
+        return pd.Timestamp(value.value)  # rebuilt from its nanoseconds
     raise _fail(name, f"contains {_describe_type(value)}, which is not a plain value.", None)
 
 
 def _same(given: object, wanted: object, rel_tol: float) -> bool:
-    if isinstance(wanted, float) and type(given) in (int, float):
+    if isinstance(wanted, float) and type(given) in (int, float) and isinstance(given, int | float):
         return math.isclose(float(given), wanted, rel_tol=rel_tol, abs_tol=1e-12) or (
             math.isnan(wanted) and math.isnan(float(given))
         )
@@ -323,7 +328,7 @@ def check_columns(value: object, expected: Sequence[str], *, name: str) -> None:
     >>> check_columns(pd.DataFrame({"month": [1], "incidents": [9]}), ["month", "incidents"],
     ...               name="ward")
     """
-    if type(value) is not pd.DataFrame:
+    if type(value) not in TABLE_TYPES or not isinstance(value, pd.DataFrame):
         problem = f"should be a table (DataFrame), but it is {_describe_type(value)}."
         raise _fail(name, problem, None)
     given = [str(column) for column in value.columns]
@@ -402,7 +407,8 @@ def check_figure(
         ax = value
     else:
         raise _fail(name, f"should be a matplotlib chart, but it is {_describe_type(value)}.", None)
-    figure_title = ax.figure._suptitle.get_text() if ax.figure._suptitle else ""
+    figure = ax.get_figure(root=True)
+    figure_title = figure.get_suptitle() if figure is not None else ""
     titles = [ax.get_title(loc=loc) for loc in ("center", "left", "right")]
     if need_title and not (any(titles) or figure_title):
         raise _fail(name, 'has no title. Add one with ax.set_title("...").', None)

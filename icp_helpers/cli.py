@@ -1,13 +1,25 @@
-"""The ``icp`` command line: a thin layer that parses arguments and calls the package."""
+"""The ``icp`` command line: a thin layer that parses arguments and calls the package.
+
+Exit status: 0 when all went well; 1 when a command ran but found problems (``icp check``,
+``icp grade``); 2 for a mistake the user can put right (bad arguments, or an
+:class:`~icp_helpers.errors.IcpError`, shown as one line naming the problem and the fix);
+70 for a bug in icp (shown with its traceback, to be reported); 130 when stopped.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from icp_helpers import __version__
+from icp_helpers.errors import IcpError
+
+#: Exit status for a bug in icp itself (``EX_SOFTWARE`` in sysexits.h).
+BUG_EXIT = 70
 
 
 def _course_root(value: str) -> Path:
@@ -18,6 +30,34 @@ def _course_root(value: str) -> Path:
             "run icp from the repository root or pass --root."
         )
     return root
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type for a number above zero (``int`` or ``float``).
+
+    >>> _positive(int)("4")
+    4
+    >>> _positive(float)("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 0 is not above zero; give a positive number, e.g. 2
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a number; give a positive number, e.g. 2"
+            ) from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(
+                f"{text} is not above zero; give a positive number, e.g. 2"
+            )
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -192,19 +232,19 @@ def _add_grading_options(
     cores = os.cpu_count() or 1
     command.add_argument(
         "--jobs",
-        type=int,
+        type=_positive(int),
         default=cores,
         help=f"notebooks graded at once (default: the number of cores, {cores})",
     )
     command.add_argument(
         "--timeout",
-        type=float,
+        type=_positive(float),
         default=timeout,
         help=f"seconds one notebook may run before it is stopped ({timeout:g})",
     )
     command.add_argument(
         "--memory-mb",
-        type=int,
+        type=_positive(int),
         default=1024,
         help="memory one notebook may use, in MB, before it is stopped (1024)",
     )
@@ -228,15 +268,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    name = " ".join(part for part in (args.command, getattr(args, "verb", None)) if part)
     try:
         return args.handler(args)
-    except ValueError as error:  # every bad input is a ValueError naming the problem and the fix
-        name = " ".join(part for part in (args.command, getattr(args, "verb", None)) if part)
-        print(f"icp {name}: {error}", file=sys.stderr)
+    except IcpError as error:  # a mistake the user can put right: the message says how
+        first, *details = str(error).splitlines() or [type(error).__name__]
+        print(f"icp {name}: {first}", file=sys.stderr)
+        for line in details:  # e.g. the end of a failed nbgrader command's log
+            print(f"    {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("icp: stopped; nothing was left half-written.", file=sys.stderr)
         return 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            f"icp {name}: this is a bug in icp {__version__}, not a mistake of yours; please "
+            "report it to the course team with the command you ran and the traceback above.",
+            file=sys.stderr,
+        )
+        return BUG_EXIT
 
 
 if __name__ == "__main__":

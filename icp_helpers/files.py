@@ -11,7 +11,7 @@ sponsor updates, learners' data files):
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> atomic_write_text(folder / "note.yaml", "ward: Willow\\n")
+>>> atomic_write(folder / "note.yaml", "ward: Willow\\n")
 >>> read_yaml(folder / "note.yaml", what="a note")
 {'ward': 'Willow'}
 """
@@ -25,25 +25,38 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DataFileError", "atomic_write_text", "read_text", "read_yaml", "dump_yaml"]
+from icp_helpers.errors import IcpError
+
+__all__ = ["DataFileError", "atomic_write", "read_text", "read_yaml", "dump_yaml"]
 
 
-class DataFileError(ValueError):
+class DataFileError(IcpError, ValueError):
     """A file could not be read or saved; the message says which file and how to fix it."""
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` (UTF-8) so that the file is either fully written or untouched.
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is either fully written or untouched.
+
+    Text is written as UTF-8, bytes as they are. The data goes to a temporary file in the
+    same folder, is flushed and synced to disk, and only then replaces ``path`` (with
+    :func:`os.replace`), so neither a failed save nor a power cut leaves a half-written file.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "plan.txt"
-    >>> atomic_write_text(target, "Outcome: violence per 1,000 occupied bed days")
+    >>> atomic_write(target, "Outcome: violence per 1,000 occupied bed days")
     >>> target.read_text(encoding="utf-8")
     'Outcome: violence per 1,000 occupied bed days'
+    >>> atomic_write(target, b"\\x89PNG")
+    >>> target.read_bytes()
+    b'\\x89PNG'
     """
     target = Path(path)
-    if not isinstance(text, str):
-        raise TypeError(f"atomic_write_text needs text (a str), not {type(text).__name__}")
+    if isinstance(data, str):
+        payload = data.encode("utf-8")
+    elif isinstance(data, bytes):
+        payload = data
+    else:
+        raise TypeError(f"atomic_write needs text (str) or bytes, not {type(data).__name__}")
     if not target.parent.is_dir():
         raise DataFileError(
             f"cannot save {target}: the folder {target.parent} does not exist; "
@@ -53,8 +66,8 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, target)
@@ -91,7 +104,7 @@ def read_text(path: str | os.PathLike, *, what: str) -> str:
 class _SafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, except that an impossible date is a YAML error with its line."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:

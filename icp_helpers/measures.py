@@ -27,8 +27,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
-from icp_helpers.files import DataFileError, atomic_write_text, dump_yaml, read_yaml
+from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_yaml
 from icp_helpers.pdsa.fields import FieldError, choose, clean_text, reject_unknown_keys
 
 __all__ = [
@@ -36,8 +37,6 @@ __all__ = [
     "MEASURE_KINDS",
     "Measure",
     "MeasurementPlan",
-    "load_measurement_plan",
-    "save_measurement_plan",
 ]
 
 MEASURE_KINDS = ("outcome", "process", "balancing")
@@ -119,7 +118,8 @@ class Measure:
             if required not in data:
                 raise FieldError(f"{where} has no {required}; add '{required}: ...'")
         try:
-            return cls(**{str(key): value for key, value in data.items()})
+            values: dict[str, Any] = {str(key): value for key, value in data.items()}
+            return cls(**values)  # each field is checked as the object is made
         except FieldError as exc:
             raise FieldError(f"{where}: {exc}") from None
 
@@ -195,42 +195,39 @@ class MeasurementPlan:
         """The plan as plain data: ``title`` and a list of ``measures``."""
         return {"title": self.title, "measures": [m.to_dict() for m in self.measures]}
 
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the plan as YAML; the file is written completely or not at all."""
+        atomic_write(path, dump_yaml(self.to_dict()))
 
-def save_measurement_plan(plan: MeasurementPlan, path: str | os.PathLike) -> None:
-    """Save a plan as YAML; the file is written completely or not at all."""
-    if not isinstance(plan, MeasurementPlan):
-        raise FieldError(
-            f"save_measurement_plan needs a MeasurementPlan, not {type(plan).__name__}"
-        )
-    atomic_write_text(path, dump_yaml(plan.to_dict()))
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MeasurementPlan:
+        """Load a plan from YAML with ``title:`` and a list under ``measures:``.
 
-
-def load_measurement_plan(path: str | os.PathLike) -> MeasurementPlan:
-    """Load a plan from YAML with ``title:`` and a list under ``measures:``.
-
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
-    >>> plan = MeasurementPlan("DNA project", [Measure("DNA rate", "outcome")])
-    >>> save_measurement_plan(plan, path)
-    >>> load_measurement_plan(path) == plan
-    True
-    """
-    what = "a measurement plan"
-    data = read_yaml(path, what=what)
-    if not isinstance(data, dict) or "measures" not in data:
-        raise DataFileError(
-            f"cannot read {what} from {path}: expected 'title: ...' and 'measures:' followed "
-            "by a list of measures"
-        )
-    try:
-        reject_unknown_keys(data.keys(), ("title", "measures"), "the plan")
-        items = data["measures"] or []
-        if not isinstance(items, list):
-            raise FieldError("'measures:' must be followed by a list, each item starting '- name:'")
-        measures = [
-            Measure.from_dict(item, where=f"measure {number}")
-            for number, item in enumerate(items, start=1)
-        ]
-        return MeasurementPlan(data.get("title") or "", measures)
-    except FieldError as exc:
-        raise DataFileError(f"cannot read {what} from {path}: {exc}") from None
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
+        >>> plan = MeasurementPlan("DNA project", [Measure("DNA rate", "outcome")])
+        >>> plan.save(path)
+        >>> MeasurementPlan.load(path) == plan
+        True
+        """
+        what = "a measurement plan"
+        data = read_yaml(path, what=what)
+        if not isinstance(data, dict) or "measures" not in data:
+            raise DataFileError(
+                f"cannot read {what} from {path}: expected 'title: ...' and 'measures:' followed "
+                "by a list of measures"
+            )
+        try:
+            reject_unknown_keys(data.keys(), ("title", "measures"), "the plan")
+            items = data["measures"] or []
+            if not isinstance(items, list):
+                raise FieldError(
+                    "'measures:' must be followed by a list, each item starting '- name:'"
+                )
+            measures = [
+                Measure.from_dict(item, where=f"measure {number}")
+                for number, item in enumerate(items, start=1)
+            ]
+            return cls(data.get("title") or "", measures)
+        except FieldError as exc:
+            raise DataFileError(f"cannot read {what} from {path}: {exc}") from None

@@ -20,6 +20,8 @@ time and percent value-added).
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Polygon
 
@@ -36,7 +38,12 @@ _W, _H = 1.5, 0.78  # box size
 
 
 def _shape(step: ProcessStep, x: float, y: float) -> Patch:
-    style = {"facecolor": _FILL[step.kind], "edgecolor": EDGE, "linewidth": 1, "zorder": 2}
+    style: dict[str, Any] = {
+        "facecolor": _FILL[step.kind],
+        "edgecolor": EDGE,
+        "linewidth": 1,
+        "zorder": 2,
+    }
     style["gid"] = "step"
     w, h = _W / 2, _H / 2
     if step.kind == "decision":

@@ -54,6 +54,7 @@ from typing import Any
 import pandas as pd
 
 from icp_helpers.diagrams.files import load_mapping, save_mapping
+from icp_helpers.errors import IcpError
 
 __all__ = ["KINDS", "ProcessMap", "ProcessMapError", "ProcessStep", "format_minutes"]
 
@@ -61,7 +62,7 @@ __all__ = ["KINDS", "ProcessMap", "ProcessMapError", "ProcessStep", "format_minu
 KINDS = ("step", "decision", "handoff", "wait")
 
 
-class ProcessMapError(ValueError):
+class ProcessMapError(IcpError, ValueError):
     """A process map or step is invalid; the message names the step, the field and the fix."""
 
 
@@ -255,7 +256,6 @@ class ProcessMap:
             return NotImplemented
         return self.title == other.title and self.steps == other.steps
 
-    __hash__ = None  # compare by value, like a list
 
     def __repr__(self) -> str:
         return f"ProcessMap(title={self.title!r}, steps={self.n_steps})"

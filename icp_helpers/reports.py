@@ -41,7 +41,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from icp_helpers.files import DataFileError, atomic_write_text
+from icp_helpers.charts.rule_names import describe
+from icp_helpers.errors import IcpError
+from icp_helpers.files import DataFileError, atomic_write
 from icp_helpers.pdsa import PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
 from icp_helpers.progress import ProgressScore, parse_month
@@ -50,26 +52,12 @@ __all__ = [
     "SponsorUpdate",
     "SponsorUpdateError",
     "pdsas_since",
-    "save_sponsor_update",
     "signals_from_chart",
     "sponsor_update_html",
     "sponsor_update_markdown",
 ]
 
-_RULE_NAMES = {
-    "outside_limits": "Points outside the control limits",
-    "longest_run": "Shift: an unusually long run on one side of the centre line",
-    "crossings": "Too few crossings of the centre line",
-    "shift": "Shift: a run of points on one side of the centre line",
-    "trend": "Trend: points going steadily up or down",
-    "two_of_three": "Two of three points near a control limit",
-    "inner_third": "Too many points hugging the centre line",
-    "too_many_runs": "Too many runs",
-    "too_few_runs": "Too few runs",
-}
-
-
-class SponsorUpdateError(ValueError):
+class SponsorUpdateError(IcpError, ValueError):
     """The sponsor update cannot be produced; the message lists the sections to complete."""
 
 
@@ -88,7 +76,7 @@ def _optional_score(value: object, name: str) -> ProgressScore | None:
     if value is None or isinstance(value, ProgressScore):
         return value
     try:
-        return ProgressScore(value)
+        return ProgressScore(value)  # type: ignore[arg-type]  # ProgressScore checks it
     except FieldError as exc:
         raise FieldError(f"{name}: {exc}") from None
 
@@ -134,14 +122,24 @@ def signals_from_chart(chart: Any) -> list[str]:
         return []
     sentences = []
     for rule, rows in table.groupby("rule", sort=False):
-        name = _RULE_NAMES.get(str(rule), str(rule).replace("_", " ").capitalize())
-        if rule != "crossings":  # a whole-part rule: every point is flagged, so no count
-            name += f": {len(rows)} point" + "s" * (len(rows) != 1)
+        names = describe(str(rule))
+        if names.whole_part:  # every point of the part is flagged, so a count says nothing
+            name = f"{names.sentence}: {_whole(table, rows)}"
+        else:
+            name = f"{names.sentence}: {len(rows)} point" + "s" * (len(rows) != 1)
         if "x" in rows:
             first, last = _when(rows["x"].iloc[0]), _when(rows["x"].iloc[-1])
             name += f" ({first})" if first == last else f" ({first} to {last})"
         sentences.append(name)
     return sentences
+
+
+def _whole(table: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """Words for a whole-part signal: the whole chart, or the parts of a chart it covers."""
+    if "part" not in table or table["part"].nunique() < 2:
+        return "a signal about the whole chart"
+    parts = [str(part) for part in sorted(rows["part"].unique())]
+    return "a signal about the whole of part" + "s" * (len(parts) > 1) + " " + ", ".join(parts)
 
 
 def _when(value: object) -> str:
@@ -201,6 +199,22 @@ class SponsorUpdate:
                     f"pdsas item {number} is a {type(cycle).__name__}, not a PdsaCycle"
                 )
 
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the update as HTML (``.html``) or Markdown (``.md``); nothing is written if
+        the update is incomplete or the save fails. Returns the path written."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix in (".html", ".htm"):
+            text = sponsor_update_html(self)
+        elif suffix == ".md":
+            text = sponsor_update_markdown(self)
+        else:
+            raise DataFileError(
+                f"cannot tell the format of {target}: name the file ending .html or .md"
+            )
+        atomic_write(target, text)
+        return target
+
     def missing_sections(self) -> list[str]:
         """Each required section still empty, with what to add (empty list when complete).
 
@@ -259,9 +273,8 @@ def _chart_png(chart: Any) -> bytes:
     """Render the chart to PNG bytes, closing any figure drawn here."""
     figure = chart if isinstance(chart, Figure) else None
     drawn = figure is None
-    if drawn:
-        axes = chart.plot()
-        figure = axes.figure
+    if figure is None:
+        figure = chart.plot().get_figure(root=True)
     buffer = io.BytesIO()
     try:
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
@@ -272,7 +285,8 @@ def _chart_png(chart: Any) -> bytes:
 
 
 def _score_change(update: SponsorUpdate) -> str:
-    now, before = update.score, update.previous_score
+    now = _optional_score(update.score, "score")
+    before = _optional_score(update.previous_score, "previous_score")
     if before is None:
         return "First update: no score last month"
     if now is None or now == before:
@@ -399,20 +413,3 @@ def sponsor_update_html(update: SponsorUpdate) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
-
-
-def save_sponsor_update(update: SponsorUpdate, path: str | os.PathLike) -> Path:
-    """Write the update as HTML (``.html``) or Markdown (``.md``); nothing is written if the
-    update is incomplete or the save fails. Returns the path written."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix in (".html", ".htm"):
-        text = sponsor_update_html(update)
-    elif suffix == ".md":
-        text = sponsor_update_markdown(update)
-    else:
-        raise DataFileError(
-            f"cannot tell the format of {target}: name the file ending .html or .md"
-        )
-    atomic_write_text(target, text)
-    return target

@@ -9,9 +9,10 @@ for labels, write labels at the right edge without overlaps, add titles, legends
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -23,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from icp_helpers.charts.style import COLOURS, FIGSIZE, FONT, LINESTYLES
+from icp_helpers.files import atomic_write
 
 TRIAL_LABEL = "Trial limits (fewer than 12 points)"
 
@@ -132,7 +134,7 @@ def set_x_axis(ax: Axes, kind: str, coords: np.ndarray, labels: list[str]) -> No
         ax.set_xticks(coords[::step], labels[::step], rotation=45 if step > 1 else 0)
         if step > 1:
             for tick in ax.get_xticklabels():
-                tick.set_ha("right")
+                tick.set_horizontalalignment("right")
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] | None) -> tuple[Axes, bool]:
@@ -229,19 +231,25 @@ def save_figure(
     >>> (folder / "empty.svg").read_text()[:5]
     '<?xml'
     """
-    fig = chart.get_figure() if isinstance(chart, Axes) else chart
-    target = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(folder):
-        raise ValueError(f"Cannot save {target!r}: the folder {folder!r} does not exist.")
-    handle, tmp = tempfile.mkstemp(suffix=os.path.splitext(target)[1], dir=folder)
-    os.close(handle)
+    fig = chart if isinstance(chart, Figure) else chart.get_figure(root=True)
+    if fig is None:
+        raise ValueError("Cannot save a chart that is not on a figure; draw it first.")
+    target = Path(path)
+    fmt = target.suffix.lstrip(".").lower()
+    if fmt not in fig.canvas.get_supported_filetypes():
+        raise ValueError(
+            f"Cannot save {str(target)!r}: end the file name in .png, .svg or .pdf "
+            "so the picture's format is clear."
+        )
+    if not target.parent.is_dir():
+        raise ValueError(
+            f"Cannot save {str(target)!r}: the folder {str(target.parent)!r} does not exist."
+        )
+    buffer = io.BytesIO()
     try:
-        fig.savefig(tmp, dpi=dpi)
-        os.replace(tmp, target)
+        fig.savefig(buffer, format=fmt, dpi=dpi)
+        atomic_write(target, buffer.getvalue())
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
         if close:
             plt.close(fig)
 

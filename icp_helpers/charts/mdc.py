@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icp_helpers.charts.limits import MR_LIMIT
+from icp_helpers.charts.control_limits import MR_LIMIT
 from icp_helpers.charts.mdc_rules import (
     part_of_seven,
     part_of_two_in_three,

@@ -18,14 +18,15 @@ matplotlib shapes and captioned in words so that colour never carries the meanin
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
-from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
+from matplotlib.transforms import Affine2D, Affine2DBase, ScaledTranslation, Transform
 
 from icp_helpers.charts.drawing import (
     add_legend,
@@ -177,7 +178,7 @@ def _segments(points: pd.DataFrame) -> list[tuple[int, int]]:
     else:
         mean = points["mean"].to_numpy(dtype=float)
         change = ~np.isclose(mean[1:], mean[:-1], equal_nan=True)
-    starts = [0] + [i + 1 for i in np.flatnonzero(change)]
+    starts = [0] + [int(i) + 1 for i in np.flatnonzero(change)]
     return list(zip(starts, starts[1:] + [len(points)], strict=True))
 
 
@@ -191,8 +192,11 @@ def _target_values(result: Any, points: pd.DataFrame) -> np.ndarray:
 
 def _from_top_right(ax: Axes) -> Transform:
     """Transform from points measured from the top-right corner of ``ax`` to the display."""
-    fig = ax.get_figure()
-    return Affine2D().scale(1 / 72) + fig.dpi_scale_trans + ScaledTranslation(1, 1, ax.transAxes)
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("The chart's axes are not on a figure; draw them with plt.subplots().")
+    axes_box = cast(Affine2DBase, ax.transAxes)  # a BboxTransformTo, typed as any Transform
+    return Affine2D().scale(1 / 72) + fig.dpi_scale_trans + ScaledTranslation(1, 1, axes_box)
 
 
 def _draw_icons(ax: Axes, result: Any, points: pd.DataFrame) -> None:
@@ -201,15 +205,17 @@ def _draw_icons(ax: Axes, result: Any, points: pd.DataFrame) -> None:
     assurance = getattr(result, "assurance_icon", None)
     last = points.dropna(subset=["y", "mean"]).iloc[-1:]
     high = bool(len(last) and last["y"].iloc[0] > last["mean"].iloc[0])
-    wanted = [
-        ("variation_icon", lambda icon: draw_variation_icon(icon, variation, high=high), variation),
-        ("assurance_icon", lambda icon: draw_assurance_icon(icon, assurance), assurance),
-    ]
-    wanted = [(gid, draw) for gid, draw, value in wanted if value]
+    wanted: list[tuple[str, Callable[[Axes], str]]] = []
+    if variation:
+        wanted.append(
+            ("variation_icon", lambda icon: draw_variation_icon(icon, variation, high=high))
+        )
+    if assurance:
+        wanted.append(("assurance_icon", lambda icon: draw_assurance_icon(icon, assurance)))
     size, lift = 40.0, 24.0
     to_display = _from_top_right(ax)
     for slot, (gid, draw) in enumerate(reversed(wanted)):  # variation left, assurance right
-        icon = ax.inset_axes([-size - slot * 1.6 * size, lift, size, size], transform=to_display)
+        icon = ax.inset_axes((-size - slot * 1.6 * size, lift, size, size), transform=to_display)
         icon.set_zorder(6)
         icon.set_gid(gid)
         draw(icon)
@@ -318,7 +324,7 @@ def _draw_point_types(ax: Axes, xs: np.ndarray, points: pd.DataFrame) -> list[Li
         if not mask.any():
             continue
         common = name == "common_cause"
-        style = {"marker": MARKERS[name], "color": COLOURS[name], "ls": "none"}
+        style: dict[str, Any] = {"marker": MARKERS[name], "color": COLOURS[name], "ls": "none"}
         ax.plot(
             xs[mask],
             y[mask],

@@ -40,6 +40,7 @@ from icp_helpers.charts.drawing import (
     x_coordinates,
 )
 from icp_helpers.charts.mdc_plot import plot_mdc
+from icp_helpers.charts.rule_names import describe
 from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, marker_size, style_axes
 
 __all__ = ["plot_qic", "plot_mdc"]
@@ -129,25 +130,14 @@ POINT_STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-#: Rules that judge a whole part (shown by the dashed centre line, not by point markers).
-PART_RULES = frozenset({"longest_run", "crossings", "too_few_runs", "too_many_runs"})
-
-#: Readable names of the point rules for the legend.
-RULE_NAMES: dict[str, str] = {
-    "shift": "shift",
-    "trend": "trend",
-    "two_of_three": "2 of 3 near a limit",
-    "inner_third": "hugging the centre line",
-}
-
-
 def _rule_rows(result: Any, part_level: bool) -> pd.DataFrame:
     """Rows of ``result.signals`` for part rules (``part_level``) or point rules."""
     signals = getattr(result, "signals", None)
     if signals is None or not {"rule", "position"} <= set(signals.columns):
         return pd.DataFrame(columns=["rule", "part", "position"])
     signals = signals[signals["rule"] != "outside_limits"]
-    return signals[signals["rule"].isin(PART_RULES) == part_level]
+    runs_rules = signals["rule"].map(lambda rule: describe(rule).runs).astype(bool)
+    return signals[runs_rules == part_level]
 
 
 def _point_masks(result: Any, points: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -169,7 +159,7 @@ def _rule_names(result: Any, positions: np.ndarray) -> str:
     """Readable names of the point rules that flagged the given positions."""
     rows = _rule_rows(result, part_level=False)
     rules = rows.loc[rows["position"].isin(positions), "rule"].astype(str).unique()
-    return ", ".join(RULE_NAMES.get(r, r.replace("_", " ")) for r in rules)
+    return ", ".join(describe(rule).legend for rule in rules)
 
 
 def _runs_parts(result: Any, points: pd.DataFrame) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icp_helpers.charts.limits import CHARTS, PartData
+from icp_helpers.charts.control_limits import CHARTS, PartData
 from icp_helpers.charts.result import SIGNAL_COLUMNS, QicResult
 from icp_helpers.charts.rules import PartView, Rule, apply_rules, resolve
 from icp_helpers.charts.runs import anhoej
@@ -94,7 +94,7 @@ def qic(
     part: Sequence[int] | int | None = None,
     freeze: int | None = None,
     exclude: Sequence[int] | int | None = None,
-    screened_mr: bool = True,
+    screen_mr: bool = True,
     target: float | None = None,
     multiply: float = 1,
     notes: Sequence[Any] | None = None,
@@ -114,7 +114,7 @@ def qic(
         freeze: number of baseline subgroups for the centre line and limits (ignored with
             ``part``).
         exclude: 0-based subgroup positions left out of the calculations but still plotted.
-        screened_mr: drop moving ranges above 3.267 x their average before computing limits.
+        screen_mr: drop moving ranges above 3.267 x their average before computing limits.
         target: a target value drawn as a line.
         multiply: multiply y and the lines, e.g. 100 for percentages.
         notes: one note per value (e.g. a PDSA cycle), shown at its subgroup.
@@ -163,7 +163,7 @@ def qic(
             n=groups.n[sl],
             base=baseline[sl] & include[sl],
             categorical=groups.categorical,
-            screened=screened_mr,
+            screened=screen_mr,
         )
         lines = CHARTS[chart](data)
         for key in columns:

@@ -20,7 +20,7 @@ of rules. Named presets:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
@@ -270,11 +270,12 @@ def rule_set(name: str, **thresholds: int | float) -> tuple[Rule, ...]:
             raise ValueError(f"Rule set {name!r} has no {key} rule to change.")
         field = fields(kind)[0].name
         for i in matches:
-            rules[i] = replace(rules[i], **{field: value})
+            # mypy cannot match a field chosen at run time across the union of rule types
+            rules[i] = replace(rules[i], **{field: value})  # type: ignore[arg-type]
     return tuple(rules)
 
 
-def resolve(rules: str | tuple[Rule, ...] | list[Rule]) -> tuple[str, tuple[Rule, ...]]:
+def resolve(rules: str | Sequence[Rule]) -> tuple[str, tuple[Rule, ...]]:
     """Name and rules of a rule set given by name or as a sequence of rules."""
     if isinstance(rules, str):
         return rules, rule_set(rules)

@@ -73,8 +73,8 @@ def find_runs(y: np.ndarray, cl: np.ndarray, include: np.ndarray) -> Runs:
         side = np.sign(y[candidates] - cl[candidates])
     useful = (side != 0) & ~np.isnan(side)
     positions, side = candidates[useful], side[useful]
-    starts = np.flatnonzero(np.concatenate([[True], side[1:] != side[:-1]])) if len(side) else []
-    starts = np.asarray(starts, dtype=int)
+    changes = np.concatenate([[True], side[1:] != side[:-1]])
+    starts = np.flatnonzero(changes) if len(side) else np.zeros(0, dtype=int)
     lengths = np.diff(np.concatenate([starts, [len(side)]])).astype(int)
     return Runs(positions, side, starts, lengths)
 

@@ -84,8 +84,7 @@ def make_subgroups(
     notes: Sequence[Any] | None = None,
 ) -> Subgroups:
     """Aggregate ``y`` (and ``n``) by ``x``; without ``x`` every value is its own subgroup."""
-    got_n = n is not None
-    if got_n:
+    if n is not None:
         incomplete = np.isnan(y) | np.isnan(n)
         y, n = np.where(incomplete, np.nan, y), np.where(incomplete, np.nan, n)
     if x is None:
@@ -94,7 +93,7 @@ def make_subgroups(
     keep = series.notna().to_numpy()
     if not keep.all():
         y, series = y[keep], series[keep]
-        n = n[keep] if got_n else None
+        n = n[keep] if n is not None else None
         notes = None if notes is None else [v for v, k in zip(notes, keep, strict=True) if k]
     codes, keys, categorical = _codes(series.reset_index(drop=True))
     size = len(keys)
@@ -108,7 +107,7 @@ def make_subgroups(
         y_sd = np.sqrt(np.bincount(codes, weights=deviations**2, minlength=size) / (y_len - 1))
         y_sd[y_len < 2] = np.nan
         y_sum[y_len == 0] = np.nan
-        if got_n:
+        if n is not None:
             n_sum = np.bincount(codes, weights=np.where(valid, n, 0.0), minlength=size)
             n_sum[y_len == 0] = np.nan
             value = y_sum / n_sum
@@ -125,5 +124,5 @@ def make_subgroups(
         n=n_sum,
         notes=_join_notes(notes, codes, size) if notes is not None else [None] * size,
         categorical=categorical,
-        got_n=got_n,
+        got_n=n is not None,
     )

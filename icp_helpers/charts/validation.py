@@ -69,7 +69,7 @@ def as_positions(values: int | Sequence[int] | None, name: str, upper: int) -> l
     """Return whole numbers in ``0 <= value < upper`` as a sorted list without repeats."""
     if values is None:
         return []
-    items = [values] if np.ndim(values) == 0 else list(values)
+    items: list[Any] = [values] if isinstance(values, int) or np.ndim(values) == 0 else list(values)
     out = []
     for item in items:
         if isinstance(item, bool) or not float(item).is_integer():

@@ -12,8 +12,10 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from icp_helpers.errors import IcpError
 
-class NbgraderError(RuntimeError):
+
+class NbgraderError(IcpError, RuntimeError):
     """An nbgrader command failed; the message holds the end of its log."""
 
 

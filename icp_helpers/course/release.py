@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from icp_helpers.course.nbgrader_runner import copy_course, nbgrader
+from icp_helpers.errors import UsageError
 
 
 def assignment_names(root: Path) -> list[str]:
@@ -37,7 +38,7 @@ def generate_release(root: Path, destination: Path, assignments: list[str] | Non
     known = assignment_names(root)
     unknown = sorted(set(assignments or []) - set(known))
     if unknown:
-        raise ValueError(
+        raise UsageError(
             f"no assignment {', '.join(unknown)} in {root / 'source'}; "
             f"the assignments are: {', '.join(known)}."
         )

@@ -22,6 +22,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from icp_helpers.errors import UsageError
+
 
 @dataclass(frozen=True)
 class WrongAnswer:
@@ -57,7 +59,7 @@ def load_wrong_answers(path: Path) -> list[WrongAnswer]:
         for number, entry in enumerate(document.get("wrong_answers") or [], start=1):
             missing = [key for key in ("cell", "loses", "why", "code") if not entry.get(key)]
             if not notebook or missing:
-                raise ValueError(
+                raise UsageError(
                     f"{path}: wrong answer {number} of {notebook or 'a notebook'} lacks "
                     f"{', '.join(missing) or 'the notebook name'}; every entry needs "
                     "cell, loses, why and code."
@@ -83,10 +85,10 @@ def with_wrong_answer(
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade_id") == answer.cell:
             if not meta.get("solution"):
-                raise ValueError(f"{answer.notebook}: cell {answer.cell} is not an answer cell.")
+                raise UsageError(f"{answer.notebook}: cell {answer.cell} is not an answer cell.")
             cell.source = answer.code
             return changed
-    raise ValueError(f"{answer.notebook}: there is no cell with grade_id {answer.cell!r}.")
+    raise UsageError(f"{answer.notebook}: there is no cell with grade_id {answer.cell!r}.")
 
 
 def wrong_answer_submissions(

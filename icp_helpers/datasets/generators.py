@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from icp_helpers.datasets.dictionary import DICTIONARIES, DataDictionary
+from icp_helpers.files import atomic_write
 
 DATA_FOLDER = Path(__file__).parent / "data"
 
@@ -266,9 +267,8 @@ def write_csvs(folder: Path = DATA_FOLDER) -> list[Path]:
     written = []
     for name in GENERATORS:
         target = folder / f"{name}.csv"
-        partial = target.with_suffix(".csv.tmp")
-        generate(name).to_csv(partial, index=False, date_format="%Y-%m-%d", lineterminator="\n")
-        partial.replace(target)
+        table = generate(name)
+        atomic_write(target, table.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n"))
         written.append(target)
     return written
 

@@ -290,7 +290,7 @@ def _parse_dates(cells: pd.Series, date_format: str | None) -> tuple[pd.Series, 
         )
     if text.any():
         words = cells[text].astype(str)
-        parsed = None
+        parsed = pd.Series(pd.NaT, index=words.index, dtype="datetime64[ns]")
         for pattern in [date_format] if date_format else DATE_FORMATS:
             try:
                 attempt = pd.to_datetime(words, format=pattern, errors="coerce")
@@ -299,7 +299,7 @@ def _parse_dates(cells: pd.Series, date_format: str | None) -> tuple[pd.Series, 
                     f"date_format={pattern!r} is not a date pattern Python understands ({error}). "
                     "Use codes such as '%d/%m/%Y' (01/04/2024) or '%b-%y' (Apr-24)."
                 ) from error
-            if parsed is None or attempt.notna().sum() > parsed.notna().sum():
+            if attempt.notna().sum() > parsed.notna().sum():
                 parsed = attempt
             if attempt.notna().all():
                 break

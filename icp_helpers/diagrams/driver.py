@@ -67,6 +67,7 @@ from icp_helpers.diagrams.files import (
     parse_yaml,
     save_mapping,
 )
+from icp_helpers.errors import IcpError
 
 __all__ = ["DiagramFileError", "DriverDiagram", "DriverDiagramError", "KINDS"]
 
@@ -77,7 +78,7 @@ _CHILD_KIND = {PRIMARY: SECONDARY, SECONDARY: CHANGE_IDEA}
 _KEYS = ("aim", "measures", "primary", "secondary_drivers", "change_ideas", "links")
 
 
-class DriverDiagramError(ValueError):
+class DriverDiagramError(IcpError, ValueError):
     """A driver diagram is malformed or has problems; ``problems`` lists each one."""
 
     def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
@@ -252,7 +253,6 @@ class DriverDiagram:
             and set(self._links) == set(other._links)
         )
 
-    __hash__ = None  # mutable: not hashable
 
     def __repr__(self) -> str:
         return (

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from icp_helpers.files import DataFileError, atomic_write_text
+from icp_helpers.files import DataFileError, atomic_write
 
 __all__ = [
     "DiagramFileError",
@@ -139,4 +139,4 @@ def save_mapping(data: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DiagramFileError(f"Cannot save to {path}: the folder {folder} does not exist.")
-    atomic_write_text(path, text)
+    atomic_write(path, text)

@@ -31,6 +31,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from icp_helpers.diagrams.files import load_mapping, save_mapping
 from icp_helpers.diagrams.style import EDGE, FILLS, LINE, wrap
+from icp_helpers.errors import IcpError
 
 __all__ = ["STANDARD_CATEGORIES", "Cause", "Fishbone", "FishboneError", "draw_fishbone"]
 
@@ -38,7 +39,7 @@ __all__ = ["STANDARD_CATEGORIES", "Cause", "Fishbone", "FishboneError", "draw_fi
 STANDARD_CATEGORIES = ("People", "Methods", "Equipment", "Materials", "Measurement", "Environment")
 
 
-class FishboneError(ValueError):
+class FishboneError(IcpError, ValueError):
     """A fishbone diagram is malformed; the message names the part and the fix."""
 
 
@@ -147,7 +148,6 @@ class Fishbone:
             return NotImplemented
         return self.effect == other.effect and self._causes == other._causes
 
-    __hash__ = None  # mutable: not hashable
 
     def __repr__(self) -> str:
         return (

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from icp_helpers.errors import IcpError, UsageError
 from icp_helpers.facilitator.yaml_lines import LineDict, read_yaml_with_lines
 
 SESSION_KINDS = {
@@ -41,7 +42,7 @@ _WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(IcpError, ValueError):
     """A cohort schedule cannot be used; ``problems`` lists each one with its line."""
 
     def __init__(self, path: Path, problems: list[str]):
@@ -101,12 +102,12 @@ class Schedule:
     path: Path
 
     def dates_for(self, assignment: str) -> AssignmentDates:
-        """The dates of ``assignment``, or a ValueError listing the assignments there are."""
+        """The dates of ``assignment``, or a :class:`UsageError` listing those there are."""
         for dates in self.assignments:
             if dates.assignment == assignment:
                 return dates
         known = ", ".join(d.assignment for d in self.assignments)
-        raise ValueError(
+        raise UsageError(
             f"no assignment {assignment!r} in the syllabus; the assignments are: {known}."
         )
 
@@ -302,7 +303,7 @@ def _session(entry: LineDict, problems: list[str]) -> Session | None:
     if len(problems) > before:
         return None
     title = str(entry.get("title") or session_id)
-    return Session(session_id, kind, title, tuple(days), start, end, venue, entry.line)
+    return Session(session_id, str(kind), title, tuple(days), start, end, venue, entry.line)
 
 
 def _assignment_dates(
@@ -316,7 +317,7 @@ def _assignment_dates(
 ) -> list[AssignmentDates]:
     syllabus = read_yaml_with_lines(syllabus_file, what="the syllabus")
     by_id = {session.id: session for session in sessions}
-    overrides = data.get("assignments") or {}
+    overrides = data.get("assignments") or LineDict()
     entries = syllabus.get("assignments") or [] if isinstance(syllabus, dict) else []
     known = {entry.get("id") for entry in entries if isinstance(entry, dict)}
     for name in overrides:
@@ -342,7 +343,7 @@ def _assignment_dates(
         release = by_id[entry["released_after"]].ends(zone)
         due_day = by_id[entry["due_before"]].days[0] - dt.timedelta(days=days_before)
         due = dt.datetime.combine(due_day, deadline_time, zone)
-        override = overrides.get(name) or {}
+        override = overrides.get(name) or LineDict()
         if override and not isinstance(override, LineDict):
             problems.append(
                 f"line {overrides.line_of(name)}: give {name}'s dates as release:/due:."

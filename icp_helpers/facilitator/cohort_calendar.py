@@ -94,7 +94,7 @@ def calendar_ics(schedule: Schedule, stamp: dt.datetime | None = None) -> str:
         for day in session.days:
             lines += ["BEGIN:VEVENT", f"UID:{uid_base}-{session.id}-{day:%Y%m%d}@icp"]
             lines.append(f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}")
-            if session.start:
+            if session.start and session.end:
                 lines.append(
                     when("DTSTART", dt.datetime.combine(day, session.start, schedule.zone))
                 )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icp_helpers.course.nbgrader_runner import nbgrader
+from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort import Schedule, load_schedule
 from icp_helpers.facilitator.gradebook import gradebook_url, open_gradebook, prepare_database
 from icp_helpers.facilitator.privacy import (
@@ -59,7 +60,7 @@ if settings.get("exchange"):
 '''
 
 
-class CohortFolderError(ValueError):
+class CohortFolderError(IcpError, ValueError):
     """A cohort folder is missing, or cannot be made as asked."""
 
 

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_umask, write_private_text
 from icp_helpers.facilitator.roster import Trainee, read_roster
@@ -42,7 +43,7 @@ def collect(folder: CohortFolder, assignment: str, zip_file: Path | None = None)
     dates = folder.schedule().dates_for(assignment)
     roster = read_roster(folder)
     if not roster:
-        raise ValueError(
+        raise UsageError(
             f"cohort {folder.cohort} has no roster yet, so submissions cannot be matched to "
             f"trainees; run `icp roster import {folder.cohort} roster.csv` first."
         )
@@ -53,7 +54,7 @@ def collect(folder: CohortFolder, assignment: str, zip_file: Path | None = None)
         _collect_zip(folder, assignment, dates.notebooks, zip_file, roster, report, unmatched_dir)
     else:
         if folder.exchange is None:
-            raise ValueError(
+            raise UsageError(
                 f"cohort {folder.cohort} has no nbgrader exchange; collect e-mailed notebooks "
                 f"with --zip FILE (or create the cohort with --exchange)."
             )
@@ -92,7 +93,7 @@ def _collect_zip(folder, assignment, notebooks, zip_file, roster, report, unmatc
     try:
         archive = zipfile.ZipFile(zip_file)
     except (OSError, zipfile.BadZipFile) as error:
-        raise ValueError(
+        raise UsageError(
             f"cannot open {zip_file} as a zip file ({error}); save the e-mailed notebooks "
             "into one .zip and try again."
         ) from None

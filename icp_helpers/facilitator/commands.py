@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort import LATE_POLICIES, load_schedule
 from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.facilitator.cohort_folder import create_cohort, open_cohort, schedule_path
 from icp_helpers.facilitator.privacy import masked_url
-from icp_helpers.files import atomic_write_text
+from icp_helpers.files import atomic_write
+
+if TYPE_CHECKING:  # the grading engine is imported only when a command needs it
+    from icp_helpers.facilitator.grade import Outcome
 
 
 def _schedule(args: argparse.Namespace):
@@ -53,7 +58,7 @@ def cohort_show(args: argparse.Namespace) -> int:
 def cohort_ics(args: argparse.Namespace) -> int:
     schedule = _schedule(args)
     output = args.output or Path(f"icp-cohort-{schedule.cohort}.ics")
-    atomic_write_text(output, calendar_ics(schedule))
+    atomic_write(output, calendar_ics(schedule))
     print(
         f"Wrote {len(schedule.sessions)} sessions and {len(schedule.assignments)} due dates "
         f"to {output}; trainees can import it into Outlook or any calendar."
@@ -197,7 +202,7 @@ def _when(text: str, folder):
     try:
         day = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise UsageError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
     zone = folder.schedule().zone
     return day.replace(tzinfo=zone) if day.tzinfo is None else day
 
@@ -208,7 +213,7 @@ class _ProgressBar:
     def __init__(self, label: str, width: int = 30):
         self.label, self.width, self.shown = label, width, False
 
-    def __call__(self, done: int, total: int, outcome) -> None:
+    def __call__(self, outcome: Outcome, done: int, total: int) -> None:
 
         filled = int(self.width * done / max(total, 1))
         bar = "#" * filled + "-" * (self.width - filled)

@@ -25,7 +25,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from icp_helpers.facilitator.cohort import Schedule
 from icp_helpers.facilitator.outcomes import GRADED, LABELS, PROBLEMS
@@ -167,9 +166,9 @@ def dashboard_html(
     """The whole dashboard as one HTML page with its charts embedded."""
     with matplotlib.rc_context({"font.size": 10}):
         charts = [
-            _png(completion_chart(progress).figure),
-            _png(score_chart(cells).figure),
-            _png(hardest_chart(cells).figure),
+            _png(completion_chart(progress)),
+            _png(score_chart(cells)),
+            _png(hardest_chart(cells)),
         ]
     when = dt.datetime.now(schedule.zone)
     who = "names" if labels else "trainee ids (run `icp report --names` for names)"
@@ -192,7 +191,10 @@ def dashboard_html(
     )
 
 
-def _png(figure: Figure) -> str:
+def _png(ax: plt.Axes) -> str:
+    figure = ax.get_figure(root=True)
+    if figure is None:
+        raise ValueError("a dashboard chart was drawn without a figure")
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=110)

@@ -31,6 +31,7 @@ import nbformat
 
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers, with_wrong_answer
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import create_cohort
 from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.dashboard import autograded_percent
@@ -108,7 +109,7 @@ def run_demo(
     target = base / "10"
     if target.exists():
         if not (base / MARKER).is_file():
-            raise ValueError(
+            raise UsageError(
                 f"{target} exists and is not a demo cohort; give the demo another "
                 "--cohorts-dir so that nothing real is replaced."
             )
@@ -167,7 +168,7 @@ def _choose(course_root: Path, assignments: list[str] | None) -> list[str]:
         return available
     unknown = [name for name in assignments if name not in available]
     if unknown:
-        raise ValueError(
+        raise UsageError(
             f"no assignment {', '.join(unknown)}; the assignments are: {', '.join(available)}."
         )
     return assignments

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_umask
 from icp_helpers.facilitator.rubric import hide_rubrics, show_rubrics
@@ -34,7 +35,7 @@ def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
     notebooks = (folder.root / "autograded").glob(f"*/{assignment}/*.ipynb")
     graded = sorted({path.parent.parent.name for path in notebooks})
     if not graded:
-        raise ValueError(
+        raise UsageError(
             f"nothing of {assignment} has been graded in cohort {folder.cohort}; run "
             f"`icp grade {folder.cohort} {assignment}` first."
         )

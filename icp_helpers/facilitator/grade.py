@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder, folder_at
 from icp_helpers.facilitator.outcomes import LABELS, engine_outcome
 from icp_helpers.facilitator.privacy import make_private, write_private_text
@@ -55,8 +56,13 @@ class Outcome:
 
 
 @dataclass
-class GradingReport:
-    """The outcome of every trainee on the roster (and every submission) for one assignment."""
+class CohortGradingReport:
+    """The outcome of every trainee on the roster (and every submission) for one assignment.
+
+    The cohort's view of the grading engine's :class:`icp_helpers.grading.GradingReport`:
+    trainees with nothing collected are here too, and scores include manual marks and
+    late penalties.
+    """
 
     assignment: str
     outcomes: list[Outcome] = field(default_factory=list)
@@ -72,21 +78,21 @@ def grade_cohort(
     assignment: str,
     *,
     jobs: int = 1,
-    progress: Callable[[int, int, Outcome], None] | None = None,
+    progress: Callable[[Outcome, int, int], None] | None = None,
     timeout: float = 600.0,
     memory_mb: int = 1024,
     force: bool = False,
     sandbox: bool | None = None,
-) -> GradingReport:
+) -> CohortGradingReport:
     """Autograde every submission of ``assignment`` in the cohort folder ``cohort_root``.
 
     Up to ``jobs`` notebooks run at once. ``timeout`` is the wall-clock limit in seconds
     for one whole notebook and ``memory_mb`` its memory limit. Submissions graded before
-    and unchanged since are not run again unless ``force``. ``progress(done, total,
-    outcome)`` is called as each submission finishes.
+    and unchanged since are not run again unless ``force``. ``progress(outcome,
+    done, total)`` is called as each submission finishes (the grading engine's order).
     """
     if jobs < 1:
-        raise ValueError(f"--jobs is {jobs}; give 1 or more.")
+        raise UsageError(f"--jobs is {jobs}; give 1 or more.")
     folder = folder_at(cohort_root)
     due = folder.schedule().dates_for(assignment).due
     _require_released(folder, assignment)
@@ -98,7 +104,7 @@ def grade_cohort(
         outcome = _outcome(result)
         ledger.record(outcome)
         if progress:
-            progress(done, total, outcome)
+            progress(outcome, done, total)
 
     graded = grade_submissions(
         folder.root,
@@ -111,7 +117,7 @@ def grade_cohort(
         db_url=folder.db_url,
         sandbox=sandbox,
     )
-    report = GradingReport(assignment, _with_scores(folder, assignment, graded.results, due))
+    report = CohortGradingReport(assignment, _with_scores(folder, assignment, graded.results, due))
     submitted = {outcome.trainee for outcome in report.outcomes}
     report.outcomes += [
         Outcome(trainee.id, "missing", "nothing collected")
@@ -131,7 +137,7 @@ def _require_released(folder: CohortFolder, assignment: str) -> None:
         try:
             gradebook.find_assignment(assignment)
         except MissingEntry:
-            raise ValueError(
+            raise UsageError(
                 f"{assignment} has not been released to cohort {folder.cohort}; run "
                 f"`icp release {folder.cohort} {assignment}` first."
             ) from None

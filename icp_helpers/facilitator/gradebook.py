@@ -23,13 +23,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.privacy import masked_url
 
 DB_URL_VARIABLE = "ICP_DB_URL"
 SQLITE_WAIT_SECONDS = 60  # parallel graders wait this long for SQLite's write lock
 
 
-class GradebookError(ValueError):
+class GradebookError(IcpError, ValueError):
     """A gradebook address is unusable or its server cannot be reached."""
 
 

@@ -11,32 +11,13 @@ collected from the trainee) and ``not_graded`` (collected, not graded yet).
 ['duplicate_cell_ids', 'graded', 'restored_cells']
 >>> "tampered" in PROBLEMS and "missing" not in PROBLEMS
 True
+>>> LABELS["skipped"]  # every engine outcome has words, a skipped submission included
+'skipped (unchanged)'
 """
 
 from __future__ import annotations
 
-#: Each outcome and how it is written for people, most serious first.
-LABELS = {
-    "corrupt": "corrupt notebook",
-    "empty": "empty file",
-    "wrong_assignment": "wrong assignment",
-    "notebook_missing": "notebook missing",
-    "tampered": "flagged for review",
-    "timed_out": "timed out",
-    "out_of_memory": "out of memory",
-    "kernel_died": "kernel died",
-    "duplicate_cell_ids": "graded (cell ids repaired)",
-    "restored_cells": "graded (tests restored)",
-    "graded": "graded",
-    "missing": "no submission",
-    "not_graded": "not graded yet",
-}
-
-#: Outcomes whose scores stand as the autograder gave them (a repaired notebook included).
-GRADED = frozenset({"graded", "duplicate_cell_ids", "restored_cells"})
-
-#: Outcomes a facilitator should look at: work was lost, unusable or flagged.
-PROBLEMS = frozenset(LABELS) - GRADED - {"missing", "not_graded"}
+from icp_helpers.grading.report import OUTCOMES
 
 
 def engine_outcome(outcome: str) -> str:
@@ -49,3 +30,17 @@ def engine_outcome(outcome: str) -> str:
     ('notebook_missing', 'timed_out')
     """
     return "notebook_missing" if outcome == "missing" else outcome
+
+
+#: Each outcome and how it is written for people, most serious first: the grading engine's
+#: outcomes in the cohort's names, then the two only a cohort has.
+LABELS = {engine_outcome(outcome): words for outcome, words in OUTCOMES.items()} | {
+    "missing": "no submission",
+    "not_graded": "not graded yet",
+}
+
+#: Outcomes whose scores stand as the autograder gave them (a repaired notebook included).
+GRADED = frozenset({"graded", "duplicate_cell_ids", "restored_cells"})
+
+#: Outcomes a facilitator should look at: work was lost, unusable or flagged.
+PROBLEMS = frozenset(LABELS) - GRADED - {"missing", "not_graded", "skipped"}

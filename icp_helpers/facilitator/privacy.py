@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from icp_helpers.files import atomic_write_text
+from icp_helpers.files import atomic_write
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -52,7 +52,7 @@ def private_folder(path: Path) -> Path:
 def write_private_text(path: Path, text: str) -> None:
     """Write ``text`` atomically to ``path`` and leave it readable by its owner only."""
     with private_umask():
-        atomic_write_text(path, text)
+        atomic_write(path, text)
     path.chmod(PRIVATE_FILE)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icp_helpers.course.release import assignment_names
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort import AssignmentDates
 from icp_helpers.facilitator.cohort_folder import CohortFolder, record_due_dates
 
@@ -49,7 +50,7 @@ def assignments_to_release(
     available = set(assignment_names(folder.course_root))
     for dates in chosen:
         if dates.assignment not in available:
-            raise ValueError(
+            raise UsageError(
                 f"assignment {dates.assignment} is in the syllabus but has no notebooks in "
                 f"{folder.course_root / 'source'}; add them or release another assignment."
             )

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.outcomes import GRADED
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.grading.record import grade_rows
 from icp_helpers.grading.report import flags_by_reason
 
 CELL_COLUMNS = ["trainee", "assignment", "notebook", "grade_id", "autograded", "score", "max_score"]
@@ -56,23 +58,12 @@ def released_assignments(folder: CohortFolder) -> list[str]:
 
 def cell_grades(folder: CohortFolder) -> pd.DataFrame:
     """Every graded cell of every graded submission (one row per trainee and cell)."""
-    rows = []
     with folder.gradebook() as gradebook:
-        for assignment in released_assignments(folder):
-            for submission in gradebook.assignment_submissions(assignment):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        rows.append(
-                            {
-                                "trainee": submission.student.id,
-                                "assignment": assignment,
-                                "notebook": notebook.name,
-                                "grade_id": grade.name,
-                                "autograded": grade.cell.cell_type == "code",
-                                "score": None if grade.score is None else float(grade.score),
-                                "max_score": float(grade.max_score),
-                            }
-                        )
+        rows = [
+            {"trainee": row["student"], "assignment": assignment, **row}
+            for assignment in released_assignments(folder)
+            for row in grade_rows(gradebook, assignment)
+        ]
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 
@@ -136,7 +127,7 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
 
     released = released_assignments(folder)
     if not released:
-        raise ValueError(
+        raise UsageError(
             f"cohort {folder.cohort} has no released assignments yet; run "
             f"`icp release {folder.cohort}` first."
         )

@@ -21,6 +21,7 @@ import re
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import write_private_text
 from icp_helpers.files import read_text
@@ -38,7 +39,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
-class RosterError(ValueError):
+class RosterError(IcpError, ValueError):
     """A roster file has problems; ``problems`` lists each with its line. Nothing was imported."""
 
     def __init__(self, source: str, problems: list[str]):

@@ -141,7 +141,7 @@ def grade_submissions(
         if progress is not None:
             progress(result, len(report.results), len(wanted))
 
-    queue = deque()
+    queue: deque[str] = deque()
     for student in wanted:
         folder = course.submitted_folder(student, assignment)
         if not force and record.is_done(course.root, assignment, student, fingerprint(folder)):

@@ -67,7 +67,7 @@ class RunLog:
         if "cell" in report:
             index = int(report["cell"])
             self.outputs[index] = list(report.get("outputs", []))
-            self.execution_counts[index] = report.get("execution_count")
+            self.execution_counts[index] = int(report.get("execution_count") or 0)
             self.warnings[index] = [str(text) for text in report.get("warnings", [])]
             if report.get("timed_out"):
                 self.timed_out_cells.append(index)

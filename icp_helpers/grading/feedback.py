@@ -21,8 +21,9 @@ from nbgrader import utils
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from icp_helpers.errors import UsageError
+from icp_helpers.files import atomic_write
 from icp_helpers.grading.course import load_course
-from icp_helpers.grading.record import atomic_write
 
 
 def hidden_lines(notebook: NotebookNode) -> set[str]:
@@ -89,7 +90,7 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     folder = course.autograded_folder(student, assignment)
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
-        raise ValueError(
+        raise UsageError(
             f"no autograded notebooks for {student} in {folder}; grade the submission first."
         )
     feedback_config = GenerateFeedback(config=course.config).config
@@ -108,6 +109,7 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
         exporter = HTMLExporter(config=feedback_config)
         html, _ = exporter.from_notebook_node(strip_hidden_tests(notebook), resources=resources)
         target = course.feedback_folder(student, assignment) / f"{path.stem}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, html)
         written.append(target)
     destination = course.feedback_folder(student, assignment)

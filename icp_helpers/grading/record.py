@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,23 +28,10 @@ from nbgrader.preprocessors import AssignLatePenalties
 from sqlalchemy.orm import scoped_session, sessionmaker
 from traitlets.config import Config
 
+from icp_helpers.files import atomic_write
 from icp_helpers.grading.score import CellScore
 
 MARKER_FOLDER = ".icp-grading"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
 
 
 @contextlib.contextmanager
@@ -198,31 +183,37 @@ def write_outputs(
     """Write the autograded notebooks, then the done marker (last, so it proves the rest)."""
     for name, notebook in notebooks.items():
         if notebook is not None:
+            autograded_folder.mkdir(parents=True, exist_ok=True)
             atomic_write(autograded_folder / f"{name}.ipynb", nbformat.writes(notebook))
-    atomic_write(marker_path(course_root, assignment, student), json.dumps(summary, indent=1))
+    marker = marker_path(course_root, assignment, student)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(marker, json.dumps(summary, indent=1))
+
+
+def grade_rows(gradebook: Gradebook, assignment: str) -> Iterator[dict[str, Any]]:
+    """Every grade of ``assignment`` in an open gradebook: one dict per student and cell.
+
+    Keys: ``student, notebook, grade_id, autograded, auto_score, score, max_score,
+    needs_manual_grade`` (``autograded`` is False for manually graded cells such as
+    reflections). nbgrader's ``score`` is never empty: it is the manual score, else the
+    automatic one, else 0.
+    """
+    for submission in gradebook.assignment_submissions(assignment):
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                yield {
+                    "student": submission.student.id,
+                    "notebook": notebook.name,
+                    "grade_id": grade.name,
+                    "autograded": grade.cell.cell_type == "code",
+                    "auto_score": grade.auto_score,
+                    "score": float(grade.score),
+                    "max_score": float(grade.max_score),
+                    "needs_manual_grade": bool(grade.needs_manual_grade),
+                }
 
 
 def read_gradebook(db_url: str, course_id: str, assignment: str) -> list[dict[str, Any]]:
-    """Every grade of ``assignment``: one dict per student and graded cell, with comments.
-
-    Keys: ``student, notebook, grade_id, autograded, auto_score, score, max_score,
-    needs_manual_grade`` (``autograded`` is False for manually graded cells such as reflections).
-    """
-    rows = []
+    """Every grade of ``assignment`` in the gradebook at ``db_url`` (see :func:`grade_rows`)."""
     with Gradebook(db_url, course_id) as gradebook:
-        for submission in gradebook.assignment_submissions(assignment):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    rows.append(
-                        {
-                            "student": submission.student.id,
-                            "notebook": notebook.name,
-                            "grade_id": grade.name,
-                            "autograded": grade.cell.cell_type == "code",
-                            "auto_score": grade.auto_score,
-                            "score": float(grade.score),
-                            "max_score": float(grade.max_score),
-                            "needs_manual_grade": bool(grade.needs_manual_grade),
-                        }
-                    )
-    return rows
+        return list(grade_rows(gradebook, assignment))

@@ -13,21 +13,22 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-#: Outcomes, most serious first; a submission's outcome is the most serious that applies.
-OUTCOMES = (
-    "corrupt",
-    "empty",
-    "missing",
-    "wrong_assignment",
-    "tampered",
-    "timed_out",
-    "out_of_memory",
-    "kernel_died",
-    "duplicate_cell_ids",
-    "restored_cells",
-    "graded",
-    "skipped",
-)
+#: Each outcome and how it is written for people, most serious first; a submission's
+#: outcome is the most serious that applies.
+OUTCOMES: dict[str, str] = {
+    "corrupt": "corrupt notebook",
+    "empty": "empty file",
+    "missing": "notebook missing",
+    "wrong_assignment": "wrong assignment",
+    "tampered": "flagged for review",
+    "timed_out": "timed out",
+    "out_of_memory": "out of memory",
+    "kernel_died": "kernel died",
+    "duplicate_cell_ids": "graded (cell ids repaired)",
+    "restored_cells": "graded (tests restored)",
+    "graded": "graded",
+    "skipped": "skipped (unchanged)",
+}
 
 
 def most_serious(kinds: list[str]) -> str:

@@ -81,6 +81,7 @@ class _SinkDisplayHook(DisplayHook):
         return None
 
     def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
+        assert isinstance(self.shell, GradingShell)
         self.shell.sink.add(
             {
                 "output_type": "execute_result",

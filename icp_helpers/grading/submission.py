@@ -197,6 +197,7 @@ def _forging(cells: list[Any], run: RunLog) -> list[Finding]:
 def _run_problems(plan: NotebookPlan, run: RunLog, timeout: float) -> tuple[list, str | None]:
     """What went wrong while the notebook ran: ([(kind, reason)], why unreached cells stopped)."""
     ending = plan.ending or {}
+    assert plan.intake.notebook is not None  # only notebooks that ran have run problems
     cells = plan.intake.notebook.cells
     problems = []
     stopped = None

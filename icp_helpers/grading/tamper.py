@@ -246,9 +246,11 @@ def _module_level_bindings(tree: ast.Module) -> list[tuple[str, int, ast.AST]]:
                 for alias in node.names:
                     name = alias.asname or alias.name.split(".")[0]
                     found.append((name, node.lineno, node))
-            elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
-                for target in getattr(node, "targets", None) or [node.target]:
+            elif isinstance(node, ast.Assign | ast.Delete):
+                for target in node.targets:
                     found.extend((n.id, node.lineno, node) for n in targets(target))
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                found.extend((n.id, node.lineno, node) for n in targets(node.target))
             elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
                 found.extend((n.id, node.target.lineno, node) for n in targets(node.target))
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
@@ -348,12 +350,12 @@ def _expression_findings(tree: ast.Module, aliases: Mapping[str, str]) -> list[t
                 found.append((line, f"changes {'.'.join(parts)}[...] inside a module"))
         elif isinstance(node, ast.ClassDef):
             for item in ast.walk(node):
-                name = getattr(item, "name", None) or _assigned_dunder(item)
-                if name in _COMPARISON_DUNDERS:
+                dunder = getattr(item, "name", None) or _assigned_dunder(item)
+                if dunder in _COMPARISON_DUNDERS:
                     found.append(
                         (
-                            item.lineno,
-                            f"class {node.name} overrides {name}, so its objects can "
+                            getattr(item, "lineno", line),
+                            f"class {node.name} overrides {dunder}, so its objects can "
                             "claim to equal (or be) anything",
                         )
                     )
@@ -422,15 +424,16 @@ def _magic_code(tree: ast.Module) -> list[ast.stmt]:
     """The code that ``%time``/``%timeit`` lines and cells run, parsed (the scan reads it too)."""
     statements: list[ast.stmt] = []
     for node in ast.walk(tree):
-        if (
+        if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in ("run_line_magic", "run_cell_magic")
             and len(node.args) >= 2
-            and all(isinstance(arg, ast.Constant) for arg in node.args)
-            and node.args[0].value in ("time", "timeit")
         ):
-            code = "\n".join(str(arg.value) for arg in node.args[1:])
+            continue
+        values = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+        if len(values) == len(node.args) and values[0] in ("time", "timeit"):
+            code = "\n".join(str(value) for value in values[1:])
             parsed = python_source(code)
             if parsed is not None:
                 statements.extend(parsed.body)

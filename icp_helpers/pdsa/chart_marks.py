@@ -121,15 +121,20 @@ def draw_pdsa_cycles(ax: Axes, cycles: Iterable[PdsaCycle], *, shade: bool = Tru
         )
     items = list(cycles)
     marks = pdsa_notes(items)
-    by_start = sorted(
-        (cycle for cycle in items if cycle.start is not None), key=lambda cycle: cycle.start
-    )
+    by_start = [
+        cycle
+        for _, cycle in sorted(
+            ((cycle.start, number), cycle)
+            for number, cycle in enumerate(items)
+            if cycle.start is not None
+        )
+    ]
     xlim = ax.get_xlim()
     transform = ax.get_xaxis_transform()
     for (when, label), cycle in zip(marks, by_start, strict=True):
         x = mdates.date2num(when)
         ax.axvline(x, color=MARK_COLOUR, linestyle="--", linewidth=1, zorder=1)
-        if shade and cycle.end is not None and cycle.end > cycle.start:
+        if shade and cycle.end is not None and cycle.start and cycle.end > cycle.start:
             ax.axvspan(
                 x,
                 mdates.date2num(pd.Timestamp(cycle.end)),

@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from icp_helpers.pdsa.fields import FieldError, choose, clean_text, parse_date, reject_unknown_keys
 
@@ -201,7 +202,8 @@ class PdsaCycle:
                 "e.g. 'Text reminders two days before the appointment'"
             )
         try:
-            return cls(**{str(key): value for key, value in data.items()})
+            values: dict[str, Any] = {str(key): value for key, value in data.items()}
+            return cls(**values)  # each field is checked as the object is made
         except FieldError as exc:
             raise FieldError(f"{where}: {exc}") from None
 

@@ -19,10 +19,12 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from icp_helpers.errors import IcpError
+
 __all__ = ["FieldError", "clean_text", "parse_date", "choose", "reject_unknown_keys", "suggest"]
 
 
-class FieldError(ValueError):
+class FieldError(IcpError, ValueError):
     """A field of a QI record is wrong; the message names the field and the fix."""
 
 

@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from icp_helpers.files import DataFileError, atomic_write_text, dump_yaml, read_text, read_yaml
+from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_text, read_yaml
 from icp_helpers.pdsa.cycle import CYCLE_FIELDS, PdsaCycle
 from icp_helpers.pdsa.fields import FieldError, reject_unknown_keys
 
@@ -82,7 +82,7 @@ def load_cycles(path: str | os.PathLike) -> list[PdsaCycle]:
 def save_cycles_yaml(cycles: Iterable[PdsaCycle], path: str | os.PathLike) -> None:
     """Save cycles as YAML under the key ``pdsa_cycles``, one mapping per cycle."""
     items = _as_list(cycles)
-    atomic_write_text(path, dump_yaml({YAML_KEY: [cycle.to_dict() for cycle in items]}))
+    atomic_write(path, dump_yaml({YAML_KEY: [cycle.to_dict() for cycle in items]}))
 
 
 def load_cycles_yaml(path: str | os.PathLike) -> list[PdsaCycle]:
@@ -126,7 +126,7 @@ def save_cycles_csv(cycles: Iterable[PdsaCycle], path: str | os.PathLike) -> Non
     for cycle in items:
         data = cycle.to_dict()
         writer.writerow(["" if data[name] is None else data[name] for name in CYCLE_FIELDS])
-    atomic_write_text(path, buffer.getvalue())
+    atomic_write(path, buffer.getvalue())
 
 
 def load_cycles_csv(path: str | os.PathLike) -> list[PdsaCycle]:

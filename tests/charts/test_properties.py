@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from icp_helpers.charts import mdc, qic
 from icp_helpers.charts import mdc_rules as rules
-from icp_helpers.charts.limits import D2
+from icp_helpers.charts.control_limits import D2
 from icp_helpers.charts.mdc import LIMIT, POINT_TYPES
 from icp_helpers.charts.rules import Shift, Trend
 
@@ -175,7 +175,7 @@ def test_vectorised_two_in_three_matches_a_plain_loop(pairs: list) -> None:
 @given(measures)
 def test_mdc_limits_are_the_unscreened_i_chart_with_2_66(y: list[float]) -> None:
     points = mdc(y).points
-    chart = qic(y, chart="i", screened_mr=False).points
+    chart = qic(y, chart="i", screen_mr=False).points
     np.testing.assert_allclose(points["mean"], chart["cl"], rtol=1e-9, atol=1e-9)
     width = (chart["ucl"] - chart["cl"]) * LIMIT * D2 / 3
     np.testing.assert_allclose(points["upl"] - points["mean"], width, rtol=1e-9, atol=1e-9)

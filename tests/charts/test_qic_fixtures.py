@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from icp_helpers.charts import qic
-from icp_helpers.charts.limits import a3, b3, b4, c4
+from icp_helpers.charts.control_limits import a3, b3, b4, c4
 from icp_helpers.charts.runs import anhoej_limits
 
 HERE = Path(__file__).resolve().parent
@@ -197,7 +197,7 @@ GENERATED = {
     "cabg_fatalities_t": ("cabg_fatalities_derived", lambda d: dict(y=d["dt"], chart="t")),
     "ptd_deviation_data_i_screened": (None, lambda d: dict(y=DEVIATIONS, chart="i")),
     "ptd_deviation_data_i_unscreened": (
-        None, lambda d: dict(y=DEVIATIONS, chart="i", screened_mr=False)
+        None, lambda d: dict(y=DEVIATIONS, chart="i", screen_mr=False)
     ),
     "run_points_on_median": _from_fixture(),
     "run_shift_example": _from_fixture(),

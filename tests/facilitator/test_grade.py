@@ -58,7 +58,7 @@ def test_one_bad_submission_never_stops_the_batch(released, tmp_path, notebook_t
         ASSIGNMENT,
         jobs=2,
         timeout=10,  # a short whole-notebook limit stops the loop (the honest work needs ~1 s)
-        progress=lambda done, total, outcome: seen.append((done, total, outcome.trainee)),
+        progress=lambda outcome, done, total: seen.append((done, total, outcome.trainee)),
     )
     outcomes = {o.trainee: o for o in report.outcomes}
     assert {t: o.outcome for t, o in outcomes.items()} == {
@@ -108,7 +108,7 @@ def test_an_interrupted_run_is_finished_by_the_next_without_regrading(
     ]
     collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
 
-    def stop_after_one(done, total, outcome):
+    def stop_after_one(outcome, done, total):
         raise KeyboardInterrupt
 
     try:

@@ -14,8 +14,6 @@ from icp_helpers.measures import (
     MEASURE_KINDS,
     Measure,
     MeasurementPlan,
-    load_measurement_plan,
-    save_measurement_plan,
 )
 from icp_helpers.pdsa import DataFileError, FieldError
 
@@ -23,7 +21,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"
 
 
 def test_complete_plan_has_no_problems():
-    plan = load_measurement_plan(FIXTURES / "measures_willow_violence_plan.yaml")
+    plan = MeasurementPlan.load(FIXTURES / "measures_willow_violence_plan.yaml")
     assert plan.title == "Reducing physical violence on Willow ward"
     assert [m.kind for m in plan.measures] == ["outcome", "process", "balancing"]
     assert plan.completeness() == {}
@@ -32,7 +30,7 @@ def test_complete_plan_has_no_problems():
 
 
 def test_incomplete_plan_lists_missing_fields_per_measure():
-    plan = load_measurement_plan(FIXTURES / "measures_incomplete_dna_plan.yaml")
+    plan = MeasurementPlan.load(FIXTURES / "measures_incomplete_dna_plan.yaml")
     assert plan.completeness() == {
         "Did-not-attend rate, first appointments": ["inclusions", "exclusions", "owner"],
         "Reminder texts sent": [
@@ -104,7 +102,7 @@ def test_bad_input_raises_naming_the_field(build, words):
 )
 def test_malformed_files_raise_clear_errors(name, words):
     with pytest.raises(DataFileError) as caught:
-        load_measurement_plan(FIXTURES / name)
+        MeasurementPlan.load(FIXTURES / name)
     assert words in str(caught.value)
     assert name in str(caught.value)
 
@@ -122,25 +120,23 @@ def test_structurally_wrong_files(tmp_path, text, words):
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
-        load_measurement_plan(path)
+        MeasurementPlan.load(path)
     assert words in str(caught.value)
     assert path.read_text(encoding="utf-8") == text
 
 
 def test_failed_save_leaves_the_old_plan(tmp_path, monkeypatch):
     path = tmp_path / "plan.yaml"
-    plan = load_measurement_plan(FIXTURES / "measures_willow_violence_plan.yaml")
-    save_measurement_plan(plan, path)
+    plan = MeasurementPlan.load(FIXTURES / "measures_willow_violence_plan.yaml")
+    plan.save(path)
     before = path.read_bytes()
-    with pytest.raises(FieldError, match="needs a MeasurementPlan"):
-        save_measurement_plan(plan.to_dict(), path)
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        save_measurement_plan(MeasurementPlan("Other", []), path)
+        MeasurementPlan("Other", []).save(path)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]
@@ -172,8 +168,8 @@ def plans(draw) -> MeasurementPlan:
 )
 @given(plan=plans())
 def test_plan_round_trips_through_yaml(tmp_path, plan):
-    save_measurement_plan(plan, tmp_path / "plan.yaml")
-    assert load_measurement_plan(tmp_path / "plan.yaml") == plan
+    plan.save(tmp_path / "plan.yaml")
+    assert MeasurementPlan.load(tmp_path / "plan.yaml") == plan
 
 
 @settings(max_examples=60, deadline=None)

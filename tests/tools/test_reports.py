@@ -24,7 +24,6 @@ from icp_helpers.reports import (  # noqa: E402
     SponsorUpdate,
     SponsorUpdateError,
     pdsas_since,
-    save_sponsor_update,
     signals_from_chart,
     sponsor_update_html,
     sponsor_update_markdown,
@@ -183,13 +182,37 @@ def test_signals_are_read_from_an_icp_chart():
     assert sentences
     assert sentences == [
         "Points outside the control limits: 1 point (Jul 2023)",
-        "Too few crossings of the centre line (May 2023 to Apr 2024)",
+        "Too few crossings of the centre line: a signal about the whole chart "
+        "(May 2023 to Apr 2024)",
     ]
     update = _update(chart=result, signals=None)
     assert update.signals == sentences
     page = sponsor_update_html(update)
     assert 'id="headline-chart"' in page
     assert plt.get_fignums() == [1]  # only the Figure from _update; the qic figure was closed
+
+
+def test_whole_chart_signals_of_an_ihi_run_chart_are_not_counted_in_points():
+    charts = pytest.importorskip("icp_helpers.charts")
+    months = pd.date_range("2023-01-01", periods=18, freq="MS")
+    values = [30, 31, 29, 32, 30, 31, 33, 30, 29, 20, 21, 19, 22, 20, 18, 21, 20, 19]
+    result = charts.qic(values, x=months, chart="run", rules="ihi", title="Falls")
+    sentences = signals_from_chart(result)
+    assert "Too few runs: a signal about the whole chart (Jan 2023 to Jun 2024)" in sentences
+    assert not any(sentence.startswith("Too few runs: 18 points") for sentence in sentences)
+
+
+def test_a_whole_part_signal_on_a_chart_with_parts_names_its_part():
+    class Result:
+        signals = pd.DataFrame(
+            {"rule": ["outside_limits", "crossings", "crossings"], "part": [1, 2, 2],
+             "position": [0, 5, 6]}
+        )
+
+    assert signals_from_chart(Result()) == [
+        "Points outside the control limits: 1 point",
+        "Too few crossings of the centre line: a signal about the whole of part 2",
+    ]
 
 
 def test_no_signals_is_said_plainly():
@@ -199,27 +222,27 @@ def test_no_signals_is_said_plainly():
 
 def test_save_writes_html_and_markdown(tmp_path):
     update = _update()
-    html_path = save_sponsor_update(update, tmp_path / "update.html")
-    md_path = save_sponsor_update(update, tmp_path / "update.md")
+    html_path = update.save(tmp_path / "update.html")
+    md_path = update.save(tmp_path / "update.md")
     assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert md_path.read_text(encoding="utf-8").startswith("# Sponsor update")
     with pytest.raises(DataFileError, match="name the file ending .html or .md"):
-        save_sponsor_update(update, tmp_path / "update.pdf")
+        update.save(tmp_path / "update.pdf")
 
 
 def test_incomplete_update_writes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "update.html"
-    save_sponsor_update(_update(), path)
+    _update().save(path)
     before = path.read_bytes()
     with pytest.raises(SponsorUpdateError):
-        save_sponsor_update(_update(aim=""), path)
+        _update(aim="").save(path)
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        save_sponsor_update(_update(ask="A different ask"), path)
+        _update(ask="A different ask").save(path)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["update.html"]
@@ -246,7 +269,7 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
     reason="no Chromium at /usr/bin/chromium (install it with: apt-get install -y chromium)",
 )
 def test_html_opens_in_headless_chromium_with_its_chart(tmp_path):
-    page = save_sponsor_update(_update(), tmp_path / "sponsor_update.html")
+    page = _update().save(tmp_path / "sponsor_update.html")
     # A copy with a probe script records whether the browser decoded the embedded chart.
     probe = tmp_path / "probe.html"
     probe.write_text(
