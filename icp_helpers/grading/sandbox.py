@@ -37,6 +37,7 @@ import sys
 from pathlib import Path
 
 import icp_helpers
+from icp_helpers.errors import IcpError
 
 WITHOUT_SANDBOX_VARIABLE = "ICP_GRADE_WITHOUT_SANDBOX"
 SANDBOX_UID = 65534  # "nobody" inside the sandbox's own user namespace
@@ -58,7 +59,7 @@ _ENVIRONMENT = {
 }
 
 
-class SandboxUnavailable(ValueError):
+class SandboxUnavailable(IcpError, ValueError):
     """Grading was asked to run in the sandbox and this machine cannot provide one."""
 
 

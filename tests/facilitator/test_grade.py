@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.roster import import_roster
@@ -275,3 +276,33 @@ def test_killed_outright_the_gradebook_holds_only_whole_gradings_and_a_rerun_fin
     }
     assert sorted(t for t in trainees if by_trainee[t].unchanged) == sorted(recorded)
     assert {t: sum(s) for t, s in _gradebook_state(released).items()} == {t: 10 for t in trainees}
+
+
+def test_without_a_sandbox_grading_refuses_unless_told_and_then_warns(
+    released, tmp_path, course_root, notebook_text, write_zip
+):
+    import os
+
+    from icp_helpers.facilitator.collect import collect
+
+    collect(
+        released,
+        ASSIGNMENT,
+        write_zip(tmp_path / "m.zip", [(f"t01_{NOTEBOOK}", notebook_text(), ON_TIME)]),
+    )
+    command = [sys.executable, "-m", "icp_helpers.cli", "grade", "10", ASSIGNMENT]
+    command += ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
+    # a machine without bubblewrap: nothing on PATH but the Python tools
+    no_bwrap = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    no_bwrap.pop("ICP_GRADE_WITHOUT_SANDBOX", None)
+    refused = subprocess.run(command, capture_output=True, text=True, env=no_bwrap)
+    assert refused.returncode != 0
+    assert "cannot grade safely here: bubblewrap (bwrap) is not installed" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert _gradebook_state(released) == {}
+    warned = subprocess.run(
+        [*command, "--no-sandbox"], capture_output=True, text=True, env=no_bwrap
+    )
+    assert warned.returncode == 0, warned.stderr
+    assert "WARNING: --no-sandbox" in warned.stderr
+    assert sum(_gradebook_state(released)["t01"]) == 10
