@@ -96,7 +96,7 @@ def collect(folder: CohortFolder, assignment: str, zip_file: Path | None = None)
         archive = _open_zip(zip_file)
         with archive:
             chosen = _choose(archive, folder, dates.notebooks, roster, now, report, unmatched_dir)
-            _store_chosen(archive, folder, assignment, chosen, report, unmatched_dir)
+            _store_chosen(archive, folder, assignment, chosen, now, report, unmatched_dir)
     else:
         if folder.exchange is None:
             raise ValueError(
@@ -179,8 +179,12 @@ def _choose(archive, folder, notebooks, roster, now, report, unmatched_dir) -> C
     return chosen
 
 
-def _store_chosen(archive, folder, assignment, chosen: Chosen, report, unmatched_dir) -> None:
-    """Store each trainee's chosen entries as their submission, unless theirs is newer."""
+def _store_chosen(archive, folder, assignment, chosen: Chosen, now, report, unmatched_dir) -> None:
+    """Store each trainee's chosen entries as their submission, unless theirs is newer.
+
+    A submission already collected with a date after ``now`` (collected before such dates
+    were refused) is not trusted to be newer: it is superseded, never left in the way.
+    """
     zone = folder.schedule().zone
     by_trainee: dict[str, dict[str, zipfile.ZipInfo]] = {}
     for (trainee, notebook), entry in chosen.items():
@@ -188,7 +192,7 @@ def _store_chosen(archive, folder, assignment, chosen: Chosen, report, unmatched
     for trainee, files in sorted(by_trainee.items()):
         received = max(_received(entry, zone) for entry in files.values())
         existing = _timestamp(folder.root / "submitted" / trainee / assignment)
-        if existing is not None and existing >= received:
+        if existing is not None and received <= existing <= now + CLOCK_SKEW:
             for entry in files.values():
                 report.unmatched.append(
                     (

@@ -162,6 +162,23 @@ def test_a_future_dated_entry_is_kept_aside_and_never_blocks_later_genuine_work(
     assert (t01 / "timestamp.txt").read_text().startswith("2024-09-28 08:00:00")
 
 
+def test_a_future_date_collected_before_it_was_refused_blocks_nothing(
+    released, tmp_path, notebook_text, write_zip
+):
+    blank, complete = notebook_text("blank"), notebook_text()
+    collect(
+        released, ASSIGNMENT, write_zip(tmp_path / "a.zip", [(f"t01_{NOTEBOOK}", blank, ON_TIME)])
+    )
+    t01 = released.root / "submitted" / "t01" / ASSIGNMENT
+    (t01 / "timestamp.txt").write_text("2099-01-01 00:00:00.000000 UTC\n")  # an older collection
+    genuine = write_zip(tmp_path / "b.zip", [(f"t01_{NOTEBOOK}", complete, LATE)])
+    report = collect(released, ASSIGNMENT, genuine)
+    assert report.used == [(f"t01_{NOTEBOOK}", "t01")] and report.unmatched == []
+    assert (t01 / NOTEBOOK).read_text() == complete
+    (kept,) = (released.root / "superseded" / ASSIGNMENT).glob(f"t01-20990101T000000/{NOTEBOOK}")
+    assert kept.read_text() == blank
+
+
 def test_links_and_paths_out_of_the_zip_are_refused_and_never_extracted(
     released, tmp_path, notebook_text, write_zip
 ):
