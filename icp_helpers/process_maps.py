@@ -256,7 +256,6 @@ class ProcessMap:
             return NotImplemented
         return self.title == other.title and self.steps == other.steps
 
-
     def __repr__(self) -> str:
         return f"ProcessMap(title={self.title!r}, steps={self.n_steps})"
 

@@ -57,6 +57,7 @@ __all__ = [
     "sponsor_update_markdown",
 ]
 
+
 class SponsorUpdateError(IcpError, ValueError):
     """The sponsor update cannot be produced; the message lists the sections to complete."""
 

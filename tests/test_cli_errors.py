@@ -42,9 +42,20 @@ def _icp(*args: str, pythonpath: Path | None = None) -> subprocess.CompletedProc
 @pytest.mark.parametrize(
     "error",
     [
-        AimError, CheckFailed, CohortFolderError, DataFileError, DriverDiagramError,
-        FieldError, FishboneError, GradebookError, NbgraderError, ProcessMapError,
-        RosterError, ScheduleError, SponsorUpdateError, UsageError,
+        AimError,
+        CheckFailed,
+        CohortFolderError,
+        DataFileError,
+        DriverDiagramError,
+        FieldError,
+        FishboneError,
+        GradebookError,
+        NbgraderError,
+        ProcessMapError,
+        RosterError,
+        ScheduleError,
+        SponsorUpdateError,
+        UsageError,
     ],
 )
 def test_every_user_facing_error_is_an_icp_error(error):

@@ -253,7 +253,6 @@ class DriverDiagram:
             and set(self._links) == set(other._links)
         )
 
-
     def __repr__(self) -> str:
         return (
             f"DriverDiagram(aim={self.aim!r}, primary={len(self.primary_drivers)}, "

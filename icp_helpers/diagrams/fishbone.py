@@ -148,7 +148,6 @@ class Fishbone:
             return NotImplemented
         return self.effect == other.effect and self._causes == other._causes
 
-
     def __repr__(self) -> str:
         return (
             f"Fishbone(effect={self.effect!r}, categories={len(self._causes)}, "

@@ -116,7 +116,25 @@ def collect(args: argparse.Namespace) -> int:
         print(f"  {len(report.unmatched)} file(s) could not be matched; kept in {report.kept_in}:")
         for name, reason in report.unmatched:
             print(f"    {name}: {reason}")
+    if report.refused:
+        print(f"  {len(report.refused)} refused, not extracted: {_tally(report.refused)}")
+    if report.ignored:
+        print(f"  {len(report.ignored)} ignored: {_tally(report.ignored)}")
+    if report.kept_in:
+        print(f"  Every file not collected is listed in {report.kept_in / 'REPORT.txt'}")
     return 0
+
+
+def _tally(entries: list[tuple[str, str]]) -> str:
+    """The reasons of (file, reason) pairs with how often each came, leaving out the files.
+
+    >>> _tally([("a/", "a folder"), ("b/", "a folder"), ("._x", "macOS metadata")])
+    'a folder (2), macOS metadata (1)'
+    """
+    from collections import Counter
+
+    counts = Counter(reason for _, reason in entries)
+    return ", ".join(f"{reason} ({count})" for reason, count in counts.items())
 
 
 def grade(args: argparse.Namespace) -> int:

@@ -12,16 +12,27 @@ collected is ``missing``), lateness against the cohort's schedule, the marking r
 beside each reflection for the formgrader, and the ledger ``grading/<assignment>.json``,
 one entry per trainee, which ``icp report`` reads. Outcome names are in
 :mod:`icp_helpers.facilitator.outcomes`.
+
+One grader at a time: grading holds an advisory lock (``flock``) on
+``grading/<assignment>.lock`` throughout, and a second grading of the same cohort and
+assignment stops at once with :class:`GradingInProgress`, changing nothing. The lock is the
+operating system's and goes with the process holding it, even one killed outright, so the
+file left behind never blocks the next run; it only names the last grader.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
 import json
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from icp_helpers.errors import UsageError
+from icp_helpers.errors import IcpError, UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder, folder_at
 from icp_helpers.facilitator.outcomes import LABELS, engine_outcome
 from icp_helpers.facilitator.privacy import make_private, write_private_text
@@ -94,40 +105,86 @@ def grade_cohort(
     if jobs < 1:
         raise UsageError(f"--jobs is {jobs}; give 1 or more.")
     folder = folder_at(cohort_root)
-    due = folder.schedule().dates_for(assignment).due
-    _require_released(folder, assignment)
-    ledger = _Ledger(folder.working_folder("grading") / f"{assignment}.json")
+    lock = folder.working_folder("grading") / f"{assignment}.lock"
+    with _one_grader(lock, f"{assignment} of cohort {folder.cohort}"):
+        due = folder.schedule().dates_for(assignment).due
+        _require_released(folder, assignment)
+        ledger = _Ledger(folder.working_folder("grading") / f"{assignment}.json")
 
-    def finished(result: SubmissionResult, done: int, total: int) -> None:
-        if not result.earlier:
-            show_rubrics(folder.root, folder.course_root, assignment, result.student)
-        outcome = _outcome(result)
-        ledger.record(outcome)
-        if progress:
-            progress(outcome, done, total)
+        def finished(result: SubmissionResult, done: int, total: int) -> None:
+            if not result.earlier:
+                show_rubrics(folder.root, folder.course_root, assignment, result.student)
+            outcome = _outcome(result)
+            ledger.record(outcome)
+            if progress:
+                progress(outcome, done, total)
 
-    graded = grade_submissions(
-        folder.root,
-        assignment,
-        jobs=jobs,
-        timeout=timeout,
-        memory_mb=memory_mb,
-        progress=finished,
-        force=force,
-        db_url=folder.db_url,
-        sandbox=sandbox,
-    )
-    report = CohortGradingReport(assignment, _with_scores(folder, assignment, graded.results, due))
-    submitted = {outcome.trainee for outcome in report.outcomes}
-    report.outcomes += [
-        Outcome(trainee.id, "missing", "nothing collected")
-        for trainee in read_roster(folder)
-        if trainee.id not in submitted
-    ]
-    report.outcomes.sort(key=lambda o: o.trainee)
-    ledger.record_all(report.outcomes)
-    make_private(folder.root / "autograded")
-    return report
+        graded = grade_submissions(
+            folder.root,
+            assignment,
+            jobs=jobs,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            progress=finished,
+            force=force,
+            db_url=folder.db_url,
+            sandbox=sandbox,
+        )
+        report = CohortGradingReport(
+            assignment, _with_scores(folder, assignment, graded.results, due)
+        )
+        submitted = {outcome.trainee for outcome in report.outcomes}
+        report.outcomes += [
+            Outcome(trainee.id, "missing", "nothing collected")
+            for trainee in read_roster(folder)
+            if trainee.id not in submitted
+        ]
+        report.outcomes.sort(key=lambda o: o.trainee)
+        ledger.record_all(report.outcomes)
+        make_private(folder.root / "autograded")
+        return report
+
+
+class GradingInProgress(IcpError, ValueError):
+    """Another grader holds the lock on the same cohort and assignment."""
+
+
+@contextlib.contextmanager
+def _one_grader(lock_file: Path, what: str) -> Iterator[None]:
+    """Hold the lock on ``lock_file`` throughout, or stop at once if another process has it.
+
+    The file names the holder (process, machine, start time) for the message a second
+    grader gives; it stays behind, but only the lock, never the file, keeps others out.
+
+    >>> import tempfile
+    >>> lock = Path(tempfile.mkdtemp()) / "00-getting-started.lock"
+    >>> with _one_grader(lock, "00 of cohort 10"):
+    ...     with _one_grader(lock, "00 of cohort 10"):
+    ...         pass
+    Traceback (most recent call last):
+    icp_helpers.facilitator.grade.GradingInProgress: 00 of cohort 10 is already being graded by ...
+    >>> with _one_grader(lock, "00 of cohort 10"):
+    ...     print("graded")
+    graded
+    """
+    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 1000, 0).decode(errors="replace").strip()
+            raise GradingInProgress(
+                f"{what} is already being graded by {holder or 'another process'}. Wait for "
+                "it to finish, or stop it (Ctrl-C where it runs), then run icp grade again; "
+                "nothing was changed."
+            ) from None
+        started = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+        holder = f"process {os.getpid()} on {socket.gethostname()}, started {started}"
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, holder.encode() + b"\n", 0)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _require_released(folder: CohortFolder, assignment: str) -> None:

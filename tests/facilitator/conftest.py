@@ -114,12 +114,17 @@ def _notebook_text(kind: str = "complete", answer: str | None = None) -> str:
 
 
 def _write_zip(path: Path, entries: list[tuple[str, str | bytes, tuple]]) -> Path:
-    """A zip of (name, content, date_time) entries, like a saved batch of e-mail attachments."""
+    """A zip of (name, content, date_time) entries, like a saved batch of e-mail attachments.
+
+    A name may be a ``zipfile.ZipInfo`` instead, for an entry with its own attributes (such
+    as a symbolic link); its own date is used.
+    """
     import zipfile
 
     with zipfile.ZipFile(path, "w") as archive:
         for name, content, when in entries:
-            archive.writestr(zipfile.ZipInfo(name, when), content)
+            info = name if isinstance(name, zipfile.ZipInfo) else zipfile.ZipInfo(name, when)
+            archive.writestr(info, content)
     return path
 
 

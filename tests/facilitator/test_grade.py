@@ -266,6 +266,7 @@ def test_killed_outright_the_gradebook_holds_only_whole_gradings_and_a_rerun_fin
         time.sleep(0.05)
     grading.send_signal(signal.SIGKILL)  # no chance to tidy up
     grading.wait()
+    assert (released.root / "grading" / f"{ASSIGNMENT}.lock").is_file()  # left behind
     recorded = _gradebook_state(released)
     assert 2 <= len(recorded) < len(trainees)  # killed part way through the batch
     assert all(sum(scores) == 10 and None not in scores for scores in recorded.values())
@@ -306,3 +307,53 @@ def test_without_a_sandbox_grading_refuses_unless_told_and_then_warns(
     assert warned.returncode == 0, warned.stderr
     assert "WARNING: --no-sandbox" in warned.stderr
     assert sum(_gradebook_state(released)["t01"]) == 10
+
+
+def _every_file(folder) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder.root)): path.read_bytes()
+        for path in folder.root.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def test_a_second_grader_stops_at_once_and_changes_nothing(
+    released, tmp_path, course_root, notebook_text, write_zip
+):
+    from icp_helpers.facilitator.collect import collect
+
+    slow = "import time\ntime.sleep(20)\nweekly_total = sum(daily_incidents)"
+    entries = [(f"t01_{NOTEBOOK}", notebook_text(answer=slow), ON_TIME)]
+    collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
+    command = [sys.executable, "-m", "icp_helpers.cli", "grade", "10", ASSIGNMENT]
+    command += ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    laid_out = released.root / "autograded" / "t01" / ASSIGNMENT
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not laid_out.is_dir():
+        time.sleep(0.2)
+    time.sleep(1)  # the first grader is in the twenty-second answer
+    before = _every_file(released)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2, second.stderr
+    assert (
+        f"icp grade: {ASSIGNMENT} of cohort 10 is already being graded by process {first.pid} on "
+        in second.stderr
+    )
+    assert "Wait for it to finish, or stop it (Ctrl-C where it runs)" in second.stderr
+    assert "Traceback" not in second.stderr and second.stdout == ""
+    assert _every_file(released) == before
+    assert first.poll() is None  # the first is still grading
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert _ledger(released)["t01"]["outcome"] == "graded"
+    # the lock file stays behind, naming the last grader, and blocks nobody
+    assert (
+        f"process {first.pid} on " in (released.root / "grading" / f"{ASSIGNMENT}.lock").read_text()
+    )
+    again = grade_cohort(released.root, ASSIGNMENT)
+    assert [(o.trainee, o.outcome, o.unchanged) for o in again.outcomes][0] == (
+        "t01",
+        "graded",
+        True,
+    )

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -83,7 +84,8 @@ def test_collect_matches_by_id_email_and_name_and_keeps_every_other_file(
     on_disk = _everything_on_disk(released)
     for _, content, _ in entries[:-1]:
         assert (content if isinstance(content, bytes) else content.encode()) in on_disk
-    assert (report.kept_in / "REPORT.txt").read_text().count("\n") == 4
+    assert report.ignored == [("__MACOSX/._t01.ipynb", "macOS metadata")]
+    assert (report.kept_in / "REPORT.txt").read_text().count("\n") == 5
     # the data file the notebook reads is supplied; times are kept for late flags
     assert (t03 / "ward_incidents.csv").is_file()
     stamp = (released.root / "submitted" / "t02" / ASSIGNMENT / "timestamp.txt").read_text()
@@ -112,6 +114,131 @@ def test_collecting_again_keeps_the_earlier_submission(
     )
     assert (again.kept_in / f"t01_{NOTEBOOK}").read_text() == notebook_text("blank")
     assert len(list((released.root / "superseded" / ASSIGNMENT).iterdir())) == 1
+
+
+def _symlink(name: str, target: str) -> zipfile.ZipInfo:
+    """A zip entry for a symbolic link, as ``zip --symlinks`` stores one on Unix."""
+    info = zipfile.ZipInfo(name, ON_TIME)
+    info.create_system = 3  # Unix
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+def _in_london(when: dt.datetime) -> tuple:
+    """``when`` as a zip entry's date (local time, two-second steps) in the cohort's zone."""
+    local = when.astimezone(ZoneInfo("Europe/London"))
+    return (*local.timetuple()[:5], local.second // 2 * 2)
+
+
+def test_a_future_dated_entry_is_kept_aside_and_never_blocks_later_genuine_work(
+    released, tmp_path, notebook_text, write_zip
+):
+    complete, blank = notebook_text(), notebook_text("blank")
+    soon = _in_london(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))  # a clock a bit fast
+    forged = write_zip(
+        tmp_path / "forged.zip",
+        [
+            (f"t01_{NOTEBOOK}", blank, (2099, 1, 1, 0, 0, 0)),
+            (f"t02_{NOTEBOOK}", complete, ON_TIME),
+            (f"t02 resent {NOTEBOOK}", blank, (2099, 1, 1, 0, 0, 0)),
+            (f"t03_{NOTEBOOK}", complete, soon),
+        ],
+    )
+    first = collect(released, ASSIGNMENT, forged)
+    assert sorted(first.collected) == ["t02", "t03"]
+    reasons = dict(first.unmatched)
+    assert sorted(reasons) == [f"t01_{NOTEBOOK}", f"t02 resent {NOTEBOOK}"]
+    assert "dated 2099-01-01 00:00, after this collection" in reasons[f"t01_{NOTEBOOK}"]
+    assert (first.kept_in / f"t01_{NOTEBOOK}").read_text() == blank
+    assert not (released.root / "submitted" / "t01").exists()
+    t02 = released.root / "submitted" / "t02" / ASSIGNMENT / NOTEBOOK
+    assert t02.read_text() == complete
+    # the trainee's genuine work, sent later, is collected
+    genuine = write_zip(tmp_path / "genuine.zip", [(f"t01_{NOTEBOOK}", complete, LATE)])
+    second = collect(released, ASSIGNMENT, genuine)
+    assert list(second.collected) == ["t01"] and second.unmatched == []
+    t01 = released.root / "submitted" / "t01" / ASSIGNMENT
+    assert (t01 / NOTEBOOK).read_text() == complete
+    assert (t01 / "timestamp.txt").read_text().startswith("2024-09-28 08:00:00")
+
+
+def test_a_future_date_collected_before_it_was_refused_blocks_nothing(
+    released, tmp_path, notebook_text, write_zip
+):
+    blank, complete = notebook_text("blank"), notebook_text()
+    collect(
+        released, ASSIGNMENT, write_zip(tmp_path / "a.zip", [(f"t01_{NOTEBOOK}", blank, ON_TIME)])
+    )
+    t01 = released.root / "submitted" / "t01" / ASSIGNMENT
+    (t01 / "timestamp.txt").write_text("2099-01-01 00:00:00.000000 UTC\n")  # an older collection
+    genuine = write_zip(tmp_path / "b.zip", [(f"t01_{NOTEBOOK}", complete, LATE)])
+    report = collect(released, ASSIGNMENT, genuine)
+    assert report.used == [(f"t01_{NOTEBOOK}", "t01")] and report.unmatched == []
+    assert (t01 / NOTEBOOK).read_text() == complete
+    (kept,) = (released.root / "superseded" / ASSIGNMENT).glob(f"t01-20990101T000000/{NOTEBOOK}")
+    assert kept.read_text() == blank
+
+
+def test_links_and_paths_out_of_the_zip_are_refused_and_never_extracted(
+    released, tmp_path, notebook_text, write_zip
+):
+    escaping = notebook_text(answer="weekly_total = 101")
+    entries = [
+        (_symlink(f"t01_{NOTEBOOK}", "../../roster.csv"), "../../roster.csv", ON_TIME),
+        (f"../../t02_{NOTEBOOK}", escaping, ON_TIME),
+        (f"/tmp/t03_{NOTEBOOK}", escaping, ON_TIME),
+        (f"mail/..\\..\\t04_{NOTEBOOK}", escaping, ON_TIME),
+    ]
+    report = collect(released, ASSIGNMENT, write_zip(tmp_path / "mail.zip", entries))
+    assert report.collected == {} and report.unmatched == [] and report.used == []
+    assert report.refused == [
+        (f"t01_{NOTEBOOK}", "a symbolic link, not a file"),
+        *[
+            (name, "its path leads out of the zip (absolute, or with '..')")
+            for name, *_ in entries[1:]
+        ],
+    ]
+    assert not any((released.root / "submitted").iterdir())
+    assert _everything_on_disk(released) == {
+        (report.kept_in / "REPORT.txt").read_bytes()
+    }  # the report, and nothing extracted
+    assert not list(tmp_path.rglob(f"t0?_{NOTEBOOK}"))
+    assert "symbolic link" in (report.kept_in / "REPORT.txt").read_text()
+
+
+def test_every_entry_of_a_zip_is_in_the_report(released, tmp_path, notebook_text, write_zip):
+    complete = notebook_text()
+    entries = [
+        ("mail/", b"", ON_TIME),  # a folder
+        (f"mail/t01_{NOTEBOOK}", complete, ON_TIME),  # used
+        (f"mail/old/t01_{NOTEBOOK}", complete, (2024, 9, 20, 9, 0, 0)),  # an older copy
+        (f"mail/scan0001 {NOTEBOOK}", complete, ON_TIME),  # nobody named
+        (f"mail/t02_{NOTEBOOK}", complete, (2099, 1, 1, 0, 0, 0)),  # dated in the future
+        ("mail/t03 notes.docx", b"PK not a notebook", ON_TIME),
+        (_symlink(f"mail/t04_{NOTEBOOK}", "../../roster.csv"), "../../roster.csv", ON_TIME),
+        (f"../t04_{NOTEBOOK}", complete, ON_TIME),  # leads out of the zip
+        ("__MACOSX/", b"", ON_TIME),
+        (f"__MACOSX/mail/._t01_{NOTEBOOK}", b"resource fork", ON_TIME),
+        ("mail/.DS_Store", b"Bud1", ON_TIME),
+        (f"mail/.ipynb_checkpoints/t01_{NOTEBOOK}", complete, ON_TIME),
+    ]
+    mail = write_zip(tmp_path / "mail.zip", entries)
+    report = collect(released, ASSIGNMENT, mail)
+    with zipfile.ZipFile(mail) as archive:
+        in_zip = archive.namelist()
+    accounted = report.used + report.unmatched + report.refused + report.ignored
+    assert len(accounted) == len(in_zip) == len(entries)
+    assert sorted(name for name, _ in accounted) == sorted(in_zip)
+    assert report.used == [(f"mail/t01_{NOTEBOOK}", "t01")]
+    assert [reason for _, reason in report.ignored] == [
+        "a folder",
+        "macOS metadata",
+        "macOS metadata",
+        "macOS metadata",
+        "hidden (a name starting with a dot)",
+    ]
+    listed = (report.kept_in / "REPORT.txt").read_text().splitlines()
+    assert len(listed) == len(in_zip) - len(report.used)
 
 
 def test_collect_refuses_what_it_cannot_use(released, tmp_path):
@@ -197,6 +324,8 @@ def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text,
         [
             (f"t01_{NOTEBOOK}", notebook_text(), ON_TIME),
             ("unknown.ipynb", notebook_text(), ON_TIME),
+            (_symlink("Asha Patel.ipynb", "../../roster.csv"), "../../roster.csv", ON_TIME),
+            ("__MACOSX/._Patel.ipynb", b"resource fork", ON_TIME),
         ],
     )
     got = subprocess.run(
@@ -208,4 +337,10 @@ def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text,
     assert "Collected 00-getting-started for 1 trainee(s): t01" in got.stdout
     assert "nothing from 3: t02, t03, t04" in got.stdout
     assert "unknown.ipynb: no trainee id, e-mail or name" in got.stdout
+    assert "1 refused, not extracted: a symbolic link, not a file (1)" in got.stdout
+    assert "1 ignored: macOS metadata (1)" in got.stdout
+    report = released.root / "unmatched" / ASSIGNMENT
+    (listed,) = report.glob("*/REPORT.txt")
+    assert f"Every file not collected is listed in {listed}" in got.stdout
+    assert len(listed.read_text().splitlines()) == 3
     assert "Patel" not in got.stdout

@@ -205,8 +205,11 @@ def test_whole_chart_signals_of_an_ihi_run_chart_are_not_counted_in_points():
 def test_a_whole_part_signal_on_a_chart_with_parts_names_its_part():
     class Result:
         signals = pd.DataFrame(
-            {"rule": ["outside_limits", "crossings", "crossings"], "part": [1, 2, 2],
-             "position": [0, 5, 6]}
+            {
+                "rule": ["outside_limits", "crossings", "crossings"],
+                "part": [1, 2, 2],
+                "position": [0, 5, 6],
+            }
         )
 
     assert signals_from_chart(Result()) == [
