@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import ast
 import json
+import multiprocessing
+import os
 import select
 import shutil
+import signal
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +168,29 @@ def grade_submissions(
     return report
 
 
+_PREPARING: dict[str, Any] = {}  # what forked preparers need, set before they are forked
+
+
+def _die_with_grader(grader: int) -> None:
+    """In a preparer: be killed when the grader dies (even by SIGKILL), so that nothing it
+    forked outlives it, holds its files open or keeps its grading lock."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != grader:  # it died before we asked
+        os._exit(0)
+
+
+def _prepare(student: str) -> Submission:
+    """Prepare one submission in a preparer process (see :func:`_run_queue`)."""
+    context = _PREPARING
+    return prepare(
+        context["course"], context["assignment"], student, context["notebooks"], context["limits"]
+    )
+
+
 def _run_queue(
     course: GradingCourse,
     assignment: str,
@@ -177,39 +205,53 @@ def _run_queue(
     """Run every notebook of the queued submissions in ``jobs`` slots; finish each submission
     when all its notebooks ran.
 
-    This process's own work overlaps the notebooks' instead of adding to it: the first
-    submissions are prepared (read, sanitised, scanned) while the slots' workers are still
-    importing, the next one while notebooks run, and a free slot gets its next notebook
-    before the finished submission is scored and recorded.
+    This process's own work overlaps the notebooks' instead of adding to it: submissions are
+    prepared (read, sanitised, scanned) by ``jobs`` preparer processes, the first ones while
+    the slots' workers are still importing; this process hands out notebooks, takes in what
+    the workers report and scores and records each finished submission (the gradebook has
+    one writer).
     """
     waiting: deque[dict[str, Any]] = deque()
     busy: dict[Slot, tuple[Submission, str]] = {}
     open_submissions: dict[str, Submission] = {}
+    preparing: deque[Future[Submission]] = deque()
     preload = _modules_imported(course, assignment)
+    _PREPARING.update(course=course, assignment=assignment, notebooks=list(layout))
+    _PREPARING["limits"] = job_limits
+    # forked before the slots start, so no preparer holds a slot's pipes open
+    preparers = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_grader,
+        initargs=(os.getpid(),),
+    )
 
-    def prepare_next() -> None:
-        student = queue.popleft()
-        submission = prepare(course, assignment, student, list(layout), job_limits)
-        if submission.pending_jobs():
-            open_submissions[student] = submission
-            waiting.extend(submission.pending_jobs())
-        else:
-            done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+    def keep_preparing() -> None:
+        while queue and len(preparing) < jobs + 1:
+            preparing.append(preparers.submit(_prepare, queue.popleft()))
+
+    def take_prepared(wait: bool) -> None:
+        while preparing and (wait or preparing[0].done()):
+            submission = preparing.popleft().result()
+            wait = False
+            if submission.pending_jobs():
+                open_submissions[submission.student] = submission
+                waiting.extend(submission.pending_jobs())
+            else:
+                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
 
     slots = [Slot(scratch / f"slot-{n}", preload, sandboxed=sandbox) for n in range(jobs)]
-    for slot in slots:
-        slot.launch()
     try:
-        while queue and len(waiting) < jobs:
-            prepare_next()
+        keep_preparing()
+        for slot in slots:
+            slot.launch()
         for slot in slots:
             slot.wait_until_ready()
-        while queue or waiting or busy or open_submissions:
+        while queue or preparing or waiting or busy or open_submissions:
+            keep_preparing()
+            take_prepared(wait=not waiting and not busy)
             for slot in slots:
-                while slot not in busy and (waiting or queue):
-                    if not waiting:
-                        prepare_next()
-                        continue
+                if slot not in busy and waiting:
                     job = waiting.popleft()
                     student, name = job["id"].split("/", 1)
                     submission = open_submissions[student]
@@ -219,20 +261,21 @@ def _run_queue(
             for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
                 submission = open_submissions.pop(student)
                 done(finish(course, assignment, submission, layout, job_limits["timeout"]))
-            if queue and not waiting:
-                prepare_next()  # ready for the next free slot
             if busy:
-                _take_reports(busy)
+                _take_reports(busy, 0.02 if preparing and not waiting else None)
     finally:
+        preparers.shutdown(wait=True, cancel_futures=True)
+        _PREPARING.clear()
         for slot in slots:
             slot.close()
 
 
-def _take_reports(busy: dict[Slot, tuple[Submission, str]]) -> None:
-    """Wait for the busy slots' workers to report, and take in what they say."""
+def _take_reports(busy: dict[Slot, tuple[Submission, str]], timeout: float | None) -> None:
+    """Wait (at most ``timeout`` seconds, if given) for the busy slots' workers to report,
+    and take in what they say."""
     ready = [slot for slot in busy if slot.has_report()]
     if not ready:
-        readable, _, _ = select.select([slot.fileno() for slot in busy], [], [])
+        readable, _, _ = select.select([slot.fileno() for slot in busy], [], [], timeout)
         ready = [slot for slot in busy if slot.fileno() in readable]
     for slot in ready:
         submission, name = busy[slot]

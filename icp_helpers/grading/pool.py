@@ -134,13 +134,17 @@ class Slot:
         return reports
 
     def close(self) -> None:
-        """Close the worker's input (it finishes, and the sandbox with it) and wait for it."""
+        """Stop the worker. A sandboxed one is killed at once: the sandbox goes with it, and
+        everything in it. One outside a sandbox is asked to stop (closing its input, so it
+        kills a running child first) and killed only if it does not."""
         if self._process is None:
             return
         process, self._process = self._process, None
         try:
             if process.stdin:
                 process.stdin.close()
+            if self.sandboxed:
+                process.kill()
             process.wait(timeout=10)
         except (subprocess.TimeoutExpired, OSError):
             process.kill()
