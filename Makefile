@@ -24,7 +24,7 @@ demo: $(INSTALLED)
 	$(BIN)/icp demo
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=15
 
 # The edit loop: everything except the tests marked slow (real nbgrader, whole notebooks).
 test-fast: $(INSTALLED)
