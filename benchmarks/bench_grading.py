@@ -1,7 +1,7 @@
 """Grade a synthetic cohort (30 trainees x assignment 00) with stock nbgrader and with `icp grade`.
 
 Both run on the same machine in the same run. Stock ``nbgrader autograde`` grades a course
-copy; ``icp grade`` grades a real cohort folder (created, roster imported, released, the
+copy; ``icp grade`` grades a real cohort folder, every notebook in its bubblewrap sandbox (created, roster imported, released, the
 same notebooks collected from an e-mailed zip), first with ``--jobs N`` and then again
 with ``--jobs 1 --force`` to show how it scales with cores. Prints each wall time, the
 ratio, and the per-notebook overhead above the cells' own time (the cells' own time is
@@ -30,6 +30,7 @@ from icp_helpers.facilitator.cohort_folder import create_cohort
 from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.roster import import_roster
+from icp_helpers.grading.sandbox import sandbox_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "00-getting-started"
@@ -128,7 +129,8 @@ def main() -> None:
         one_job = icp_grade(cohorts, "--jobs", "1", "--force")
         cells = cells_own_time()
         n = args.trainees
-        print(f"{n} trainees x {ASSIGNMENT}, {os.cpu_count()} cores")
+        sandbox = "on (bubblewrap)" if sandbox_problem() is None else "NOT AVAILABLE"
+        print(f"{n} trainees x {ASSIGNMENT}, {os.cpu_count()} cores, sandbox {sandbox}")
         print(f"stock nbgrader autograde:   {stock:7.1f} s  ({stock / n:.2f} s per notebook)")
         print(
             f"icp grade --jobs {args.jobs}:          {ours:7.1f} s  ({ours / n:.2f} s per notebook)"
@@ -136,6 +138,7 @@ def main() -> None:
         print(f"icp grade --jobs 1:          {one_job:7.1f} s  ({one_job / n:.2f} s per notebook)")
         print(f"ratio (stock / icp grade --jobs {args.jobs}): {stock / ours:5.1f}x")
         print(f"ratio (stock / icp grade --jobs 1): {stock / one_job:5.1f}x")
+        print(f"scaling (icp grade --jobs 1 / --jobs {args.jobs}): {one_job / ours:5.2f}x")
         print(f"cells' own time per notebook: {cells:.3f} s")
         print(
             "overhead per notebook above the cells' own time: "
