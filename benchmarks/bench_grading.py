@@ -1,11 +1,11 @@
 """Grade a synthetic cohort (30 trainees x assignment 00) with stock nbgrader and with `icp grade`.
 
 Both run on the same machine in the same run. Stock ``nbgrader autograde`` grades a course
-copy; ``icp grade`` grades a real cohort folder, every notebook in its bubblewrap sandbox (created, roster imported, released, the
-same notebooks collected from an e-mailed zip), first with ``--jobs N`` and then again
-with ``--jobs 1 --force`` to show how it scales with cores. Prints each wall time, the
-ratio, and the per-notebook overhead above the cells' own time (the cells' own time is
-measured by running the solution's cells in a process that has already imported
+copy; ``icp grade`` grades a real cohort folder (created, roster imported, released, the
+same notebooks collected from an e-mailed zip), every notebook in its bubblewrap sandbox,
+first with ``--jobs N`` and then again with ``--jobs 1 --force`` to show how it scales.
+Prints each wall time, the ratios, and the per-notebook overhead above the cells' own time
+(measured by running the solution's cells in a process that has already imported
 everything). Usage: ``python benchmarks/bench_grading.py [--trainees 30] [--jobs 2]``.
 """
 
