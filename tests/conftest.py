@@ -131,12 +131,15 @@ class TrialGrading:
 
     ``stock`` has a row per student and graded cell (see ``nbgrader_runner.read_grades``);
     ``engine`` maps (student, notebook without ``.ipynb``, grade_id) to the engine's
-    gradebook row; ``results`` maps a student to the engine's ``SubmissionResult``.
+    gradebook row; ``results`` maps a student to the engine's ``SubmissionResult``;
+    ``stock_course`` is the course stock nbgrader graded (its ``autograded/`` holds the
+    notebooks as nbgrader ran them).
     """
 
     stock: pd.DataFrame
     engine: dict[tuple[str, str, str], dict]
     results: dict
+    stock_course: Path
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +166,8 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
 
     def trial(assignment: str) -> TrialGrading:
         folder = build_once(shared_folder / "trials" / assignment, lambda f: grade(f, assignment))
-        return TrialGrading(*pickle.loads((folder / "trial.pickle").read_bytes()))
+        saved = pickle.loads((folder / "trial.pickle").read_bytes())
+        return TrialGrading(*saved, stock_course=folder / "stock")
 
     return trial
 

@@ -1,9 +1,12 @@
 """The course's gates, run on every assignment with real nbgrader.
 
-1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates;
+1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates
+   (compared with the session's generated course of each assignment, ``course_copy``);
 3. each source notebook autogrades to full marks and its unedited release to zero, and every
    wrong-answer fixture scores below full (from the session's one stock grading of each
-   assignment, ``trial_grading`` in tests/conftest.py); 4. each source notebook runs top to bottom;
+   assignment, ``trial_grading`` in tests/conftest.py);
+4. each source notebook runs top to bottom (no cell of the solution stopped with an error
+   when stock nbgrader ran it in that trial);
 5. ruff is clean.
 """
 
@@ -17,12 +20,11 @@ import nbformat
 import pytest
 
 from icp_helpers.course import gates
-from icp_helpers.course.release import assignment_names, generate_release, release_differences
+from icp_helpers.course.release import assignment_names, release_differences
 from icp_helpers.course.wrong_answers import load_wrong_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = assignment_names(ROOT)
-SOURCE_NOTEBOOKS = gates.notebooks_in(ROOT, ("source",))
 FIXTURES = ROOT / "tests" / "fixtures"
 
 pytestmark = pytest.mark.slow
@@ -36,10 +38,14 @@ def test_notebooks_are_stored_without_outputs():
     assert gates.stored_outputs(gates.notebooks_in(ROOT)) == []
 
 
-def test_release_is_exactly_what_nbgrader_generates(tmp_path):
-    generated = generate_release(ROOT, tmp_path / "release")
-    assert sorted(p.name for p in generated.iterdir()) == ASSIGNMENTS
-    assert release_differences(ROOT / "release", generated) == []
+def test_release_holds_exactly_the_assignments():
+    assert sorted(p.name for p in (ROOT / "release").iterdir()) == ASSIGNMENTS
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_is_exactly_what_nbgrader_generates(assignment, course_copy, tmp_path):
+    generated = course_copy(tmp_path / "course", assignment) / "release" / assignment
+    assert release_differences(ROOT / "release" / assignment, generated) == []
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -50,9 +56,23 @@ def test_source_scores_full_marks_and_blank_release_zero(assignment, trial_gradi
     assert gates.trial_problems(trial) == []
 
 
-@pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=lambda p: p.parent.name)
-def test_source_notebook_runs_top_to_bottom(notebook):
-    assert gates.run_problems(notebook) == []
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_runs_top_to_bottom(assignment, trial_grading):
+    """Every cell of the solution ran without an error when stock nbgrader graded it."""
+    ran = trial_grading(assignment).stock_course / "autograded" / "solution" / assignment
+    notebooks = sorted(ran.glob("*.ipynb"))
+    assert [p.name for p in notebooks] == [
+        p.name for p in gates.notebooks_in(ROOT, ("source",)) if p.parent.name == assignment
+    ]
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        errors = [
+            f"{path.name} cell {number}: {output.ename}: {output.evalue}"
+            for number, cell in enumerate(notebook.cells, start=1)
+            for output in cell.get("outputs", [])
+            if output.output_type == "error"
+        ]
+        assert errors == []
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -147,7 +147,7 @@ def test_cli_create_and_import(tmp_path, course_root, roster_file):
     ("command", "expected"),
     [
         (["grade", "10", "09-typo"], "no assignment '09-typo' in the syllabus"),
-        (["grade", "10", "00-getting-started", "--jobs", "0"], "--jobs is 0; give 1 or more"),
+        (["grade", "10", "00-getting-started", "--jobs", "0"], "--jobs: 0 is not above zero"),
         (["collect", "10", "09-typo", "--zip", "x.zip"], "no assignment '09-typo'"),
         (["feedback", "10", "00-getting-started"], "run `icp grade 10 00-getting-started` first"),
         (["report", "10"], "has no released assignments yet"),

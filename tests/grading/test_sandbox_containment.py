@@ -165,17 +165,24 @@ def _output_text(notebook: nbformat.NotebookNode) -> str:
 
 
 def test_no_secret_reaches_any_output_or_feedback(contained):
+    """No output holds the roster or a classmate's files; no feedback page a hidden test.
+
+    (The formgrader's graded copy is the facilitator's: it holds the hidden tests anyway, and
+    a failing hidden test's traceback quotes them.)"""
     source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
     release = nbformat.read(contained.course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
     visible = {line.strip() for cell in release.cells for line in cell.source.splitlines()}
-    secrets = [ROSTER_SECRET, CLASSMATE_SECRET]
-    secrets += [line for line in hidden_lines(source) if line not in visible and len(line) > 12]
+    private = [ROSTER_SECRET, CLASSMATE_SECRET]
+    hidden = [line for line in hidden_lines(source) if line not in visible and len(line) > 12]
+    assert hidden
     for student, page in contained.pages.items():
         graded = contained.course / "autograded" / student / ASSIGNMENT / NOTEBOOK
         outputs = _output_text(nbformat.read(graded, as_version=4))
         text = html.unescape(re.sub(r"<[^>]+>", "", page))
-        for secret in secrets:
-            assert secret not in outputs and secret not in text, (student, secret)
+        for secret in private:
+            assert secret not in outputs, (student, secret)
+        for secret in private + hidden:
+            assert secret not in text, (student, secret)
 
 
 LIVE_MARKUP = [  # markup a browser would act on (the learner's code, shown as text, is fine)
