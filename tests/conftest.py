@@ -21,6 +21,7 @@ skipped, and the header of the test run says so.
 from __future__ import annotations
 
 import fcntl
+import inspect
 import os
 import pickle
 import shutil
@@ -179,6 +180,13 @@ def _trial_cost(assignment: str) -> int:
     return len(answers) + len(look_alike_answers(assignment)) + 2
 
 
+def _asks_for_a_trial(item: pytest.Item) -> bool:
+    """Whether a test function itself takes ``trial_grading`` (every test depends on it
+    through the fixture below, so the fixture closure cannot tell)."""
+    function = getattr(item, "function", None)
+    return function is not None and "trial_grading" in inspect.signature(function).parameters
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _build_my_share_of_the_trials(request, trial_grading, worker_id) -> None:
     """Each xdist worker builds its share of the trials first, so that the workers grade
@@ -192,7 +200,7 @@ def _build_my_share_of_the_trials(request, trial_grading, worker_id) -> None:
         {
             item.callspec.params["assignment"]
             for item in request.session.items
-            if "trial_grading" in getattr(item, "fixturenames", ())
+            if _asks_for_a_trial(item)
             and "assignment" in getattr(getattr(item, "callspec", None), "params", {})
         }
     )

@@ -9,6 +9,8 @@ import pytest
 
 from icp_helpers.facilitator.demo import run_demo
 
+pytestmark = pytest.mark.slow  # real nbgrader and real grading
+
 
 def test_demo_runs_the_whole_cycle_and_says_where_the_dashboard_is(tmp_path, course_root):
     done = subprocess.run(

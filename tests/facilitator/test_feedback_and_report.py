@@ -18,6 +18,8 @@ from icp_helpers.facilitator.feedback import generate_feedback
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.report import write_report
 
+pytestmark = pytest.mark.slow  # real nbgrader and real grading
+
 ASSIGNMENT = "00-getting-started"
 NOTEBOOK = "getting-started.ipynb"
 NAMES = ["Asha", "Patel", "Ben", "Okafor", "Cerys", "Jones", "Dariusz", "Nowak"]

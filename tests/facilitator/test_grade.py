@@ -11,8 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.roster import import_roster
+
+pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
 ASSIGNMENT = "00-getting-started"
 NOTEBOOK = "getting-started.ipynb"

@@ -15,6 +15,8 @@ from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.report import write_report
 from icp_helpers.facilitator.roster import import_roster
 
+pytestmark = pytest.mark.slow  # real nbgrader and real grading
+
 ASSIGNMENT = "00-getting-started"
 NOTEBOOK = "getting-started.ipynb"
 ON_TIME = (2024, 9, 26, 9, 0, 0)

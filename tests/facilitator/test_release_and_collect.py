@@ -17,6 +17,8 @@ from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.roster import import_roster
 
+pytestmark = pytest.mark.slow  # real nbgrader and real grading
+
 ASSIGNMENT = "00-getting-started"
 NOTEBOOK = "getting-started.ipynb"
 ON_TIME = (2024, 9, 26, 14, 30, 0)
