@@ -238,9 +238,11 @@ def _run_queue(
                 open_submissions[submission.student] = submission
                 waiting.extend(submission.pending_jobs())
             else:
-                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+                done(finish(course, assignment, submission, layout, timeout, gradebook))
 
+    timeout = job_limits["timeout"]
     slots = [Slot(scratch / f"slot-{n}", preload, sandboxed=sandbox) for n in range(jobs)]
+    gradebook = Gradebook(course.db_url, course.course_id)  # one for the batch (see record)
     try:
         keep_preparing()
         for slot in slots:
@@ -260,10 +262,11 @@ def _run_queue(
                     busy[slot] = (submission, name)
             for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
                 submission = open_submissions.pop(student)
-                done(finish(course, assignment, submission, layout, job_limits["timeout"]))
+                done(finish(course, assignment, submission, layout, timeout, gradebook))
             if busy:
                 _take_reports(busy, 0.02 if preparing and not waiting else None)
     finally:
+        gradebook.close()
         preparers.shutdown(wait=True, cancel_futures=True)
         _PREPARING.clear()
         for slot in slots:

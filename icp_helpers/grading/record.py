@@ -35,12 +35,21 @@ MARKER_FOLDER = ".icp-grading"
 
 
 @contextlib.contextmanager
-def one_transaction(db_url: str, course_id: str) -> Iterator[Gradebook]:
-    """A ``Gradebook`` whose every commit stays pending until the block ends without error."""
-    with Gradebook(db_url, course_id) as gradebook:
+def one_transaction(
+    db_url: str, course_id: str, *, gradebook: Gradebook | None = None
+) -> Iterator[Gradebook]:
+    """A ``Gradebook`` whose every commit stays pending until the block ends without error.
+
+    ``gradebook``, an open one to use (a batch keeps one open, so its database engine and
+    compiled SQL serve every submission); otherwise one is opened and closed here.
+    """
+    with contextlib.ExitStack() as stack:
+        if gradebook is None:
+            gradebook = stack.enter_context(Gradebook(db_url, course_id))
+        own_session = gradebook.db
+        own_session.remove()
         connection = gradebook.engine.connect()
         transaction = connection.begin()
-        gradebook.db.remove()
         gradebook.db = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="rollback_only", autoflush=True)
         )
@@ -54,6 +63,7 @@ def one_transaction(db_url: str, course_id: str) -> Iterator[Gradebook]:
         finally:
             gradebook.db.remove()
             connection.close()
+            gradebook.db = own_session
 
 
 def marker_path(course_root: Path, assignment: str, student: str) -> Path:
@@ -104,13 +114,15 @@ def record_submission(
     timestamp: Any,
     config: Config,
     note: str = "",
+    gradebook: Gradebook | None = None,
 ) -> None:
     """Write every grade and comment of one submission in one transaction.
 
     ``notebooks`` maps a notebook name to ``(executed notebook or None, its cell scores)``.
     ``note`` (an unusable notebook's reason, say) goes on the first answer cell's comment.
+    ``gradebook``: an open gradebook to write through (see :func:`one_transaction`).
     """
-    with one_transaction(db_url, course_id) as gradebook:
+    with one_transaction(db_url, course_id, gradebook=gradebook) as gradebook:
         gradebook.update_or_create_student(student)
         with gradebook.db.no_autoflush:  # nbgrader links the new rows before adding them
             if timestamp:

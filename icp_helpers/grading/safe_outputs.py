@@ -49,6 +49,14 @@ _ATTRIBUTES = {
 }
 _KEPT_AS_IS = {"text/plain", "image/png", "image/jpeg", "text/latex", "application/json"}
 _CLEANED = {"text/html", "text/markdown"}
+_CLEANER = bleach.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    protocols=["data"],
+    strip=True,
+    strip_comments=True,
+    css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
+)
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _CUT = "\n[... the rest of this output was cut by the grader: it passed {limit:,} characters]"
 
@@ -61,16 +69,9 @@ def clean_html(text: str) -> str:
     >>> clean_html('<img src="https://example.org/track.gif">')
     '<img>'
     """
-    text = _SCRIPT_OR_STYLE.sub("", text)
-    return bleach.clean(
-        text,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        protocols=["data"],
-        strip=True,
-        strip_comments=True,
-        css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
-    )
+    if "<" not in text:  # no markup at all: nothing a browser could run or load
+        return text
+    return _CLEANER.clean(_SCRIPT_OR_STYLE.sub("", text))
 
 
 def _capped(text: Any, limit: int) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nbgrader import utils as nbgrader_utils
+from nbgrader.api import Gradebook
 
 from icp_helpers.grading import record
 from icp_helpers.grading.course import GradingCourse
@@ -228,8 +229,11 @@ def finish(
     submission: Submission,
     graded_cells: dict[str, list[tuple[str, float]]],
     timeout: float,
+    gradebook: Gradebook | None = None,
 ) -> SubmissionResult:
-    """Score every notebook of a finished submission, record it, and report it."""
+    """Score every notebook of a finished submission, record it, and report it.
+
+    ``gradebook``: an open gradebook to record through (a batch keeps one open)."""
     kinds: list[tuple[str, str]] = []
     recorded: dict[str, tuple[Any, list[CellScore]]] = {}
     executed_notebooks: dict[str, Any] = {}
@@ -267,6 +271,7 @@ def finish(
         timestamp=submission.timestamp,
         config=course.config,
         note=note,
+        gradebook=gradebook,
     )
     outcome = most_serious([kind for kind, _ in kinds])
     reason = next((text for kind, text in kinds if kind == outcome), "")
