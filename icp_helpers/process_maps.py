@@ -53,8 +53,9 @@ from typing import Any
 
 import pandas as pd
 
-from icp_helpers.diagrams.files import load_mapping, save_mapping
+from icp_helpers.diagrams.errors import diagram_file_errors
 from icp_helpers.errors import IcpError
+from icp_helpers.files import read_mapping, save_mapping
 
 __all__ = ["KINDS", "ProcessMap", "ProcessMapError", "ProcessStep", "format_minutes"]
 
@@ -231,12 +232,14 @@ class ProcessMap:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save as YAML or JSON (by extension); the file is replaced whole or not at all."""
-        save_mapping(self.to_dict(), path)
+        with diagram_file_errors():
+            save_mapping(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ProcessMap:
         """Load a map saved by :meth:`save` (or written by hand) from YAML or JSON."""
-        data = load_mapping(path, what="process map")
+        with diagram_file_errors():
+            data = read_mapping(path, what="a process map")
         try:
             return cls.from_dict(data)
         except ProcessMapError as err:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
 
 from icp_helpers.errors import UsageError
+from icp_helpers.files import read_yaml
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def load_wrong_answers(path: Path) -> list[WrongAnswer]:
     ...     load_wrong_answers(Path(tmp) / "w.yml")[0].loses
     ('ex1-check',)
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, what="a wrong-answer fixture file")
     documents = data if isinstance(data, list) else [data]
     answers = []
     for document in documents:

@@ -5,7 +5,7 @@
   :mod:`~icp_helpers.diagrams.driver_plot` draws them.
 - :mod:`~icp_helpers.diagrams.fishbone`: cause-and-effect (fishbone) diagrams and
   their drawing.
-- :mod:`~icp_helpers.diagrams.files`: safe reading and writing of diagram files.
+- :mod:`~icp_helpers.diagrams.errors`: the error a diagram file raises.
 
 Process maps live in :mod:`icp_helpers.process_maps` and aims in
 :mod:`icp_helpers.aims`.
@@ -17,6 +17,6 @@ DriverDiagram(aim='Reduce falls on Bancroft ward', primary=1, secondary=1, chang
 """
 
 from icp_helpers.diagrams.driver import DriverDiagram, DriverDiagramError
-from icp_helpers.diagrams.files import DiagramFileError
+from icp_helpers.diagrams.errors import DiagramFileError
 
 __all__ = ["DiagramFileError", "DriverDiagram", "DriverDiagramError"]
