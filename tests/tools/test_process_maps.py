@@ -1,4 +1,4 @@
-"""Tests for icp_helpers.process_maps and its swimlane drawing."""
+"""Tests for icp_helpers.diagrams.process_map and its swimlane drawing."""
 
 import math
 from pathlib import Path
@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icp_helpers.diagrams import DiagramFileError
-from icp_helpers.process_map_plot import SHAPES, draw_process_map
-from icp_helpers.process_maps import (
+from icp_helpers.diagrams.process_map import (
     KINDS,
     ProcessMap,
     ProcessMapError,
     ProcessStep,
     format_minutes,
 )
+from icp_helpers.diagrams.process_map_plot import SHAPES, draw_process_map
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "process_map_bow_cmht_referral.yaml"
 DAY = 24 * 60
