@@ -18,7 +18,7 @@ from typing import Any
 from nbgrader import utils as nbgrader_utils
 
 from icp_helpers.grading import record
-from icp_helpers.grading.course import GradingCourse
+from icp_helpers.grading.course_config import GradingCourse
 from icp_helpers.grading.execute import RunLog
 from icp_helpers.grading.intake import Intake, sanitise
 from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious
