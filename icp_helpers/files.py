@@ -1,7 +1,7 @@
 """Safe reading and writing of the small text files the QI tools keep (YAML, CSV, HTML, JSON).
 
 Two promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
-sponsor updates, learners' data files):
+process maps, sponsor updates, learners' data files, cohort schedules):
 
 * a failed save never leaves a half-written file: text is written to a temporary file in the
   same folder and moved into place with :func:`os.replace` only when complete;
@@ -18,8 +18,10 @@ sponsor updates, learners' data files):
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,23 @@ import yaml
 
 from icp_helpers.errors import IcpError
 
-__all__ = ["DataFileError", "atomic_write", "read_text", "read_yaml", "dump_yaml"]
+__all__ = [
+    "DataFileError",
+    "LineDict",
+    "atomic_write",
+    "dump_json",
+    "dump_yaml",
+    "parse_json",
+    "parse_mapping",
+    "parse_yaml",
+    "read_mapping",
+    "read_text",
+    "read_yaml",
+    "save_mapping",
+]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
 
 
 class DataFileError(IcpError, ValueError):
@@ -101,6 +119,17 @@ def read_text(path: str | os.PathLike, *, what: str) -> str:
         ) from None
 
 
+class LineDict(dict):
+    """A mapping read from YAML that remembers its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        """The line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
 class _SafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, except that an impossible date is a YAML error with its line."""
 
@@ -116,8 +145,75 @@ class _SafeLoader(yaml.SafeLoader):
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
 
 
-def read_yaml(path: str | os.PathLike, *, what: str) -> Any:
+class _LineLoader(_SafeLoader):
+    """The safe loader, making every mapping a :class:`LineDict` and refusing keys given twice."""
+
+
+def _construct_line_dict(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping.key_lines:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{key!r} is given twice (first on line {mapping.key_lines[key]})",
+                key_node.start_mark,
+            )
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
+
+
+def parse_yaml(text: str, *, what: str, source: str, keep_lines: bool = False) -> Any:
+    """Parse YAML text safely; malformed YAML raises :class:`DataFileError` naming the line.
+
+    ``what`` describes the content and ``source`` says where the text came from (a file name,
+    or words such as ``"the YAML text"``). With ``keep_lines``, every mapping is a
+    :class:`LineDict` that knows its line and the line of each key, and a key given twice
+    is an error rather than silently dropped, so later checks can name the line to fix.
+
+    >>> plan = parse_yaml("cohort: 10\\nsessions:\\n  - id: joining\\n    kind: induction\\n",
+    ...                   what="a cohort schedule", source="10.yml", keep_lines=True)
+    >>> plan.line_of("sessions"), plan["sessions"][0].line, plan["sessions"][0].line_of("kind")
+    (2, 3, 4)
+    >>> parse_yaml("ward: Willow\\nward: Oak\\n", what="a rota", source="rota.yml",
+    ...            keep_lines=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    icp_helpers.files.DataFileError: cannot read a rota from rota.yml: ... near line 2, ...
+    """
+    if not isinstance(text, str):
+        raise DataFileError(
+            f"cannot read {what} from {source}: expected YAML as a string, "
+            f"got {type(text).__name__}"
+        )
+    loader = _LineLoader if keep_lines else _SafeLoader
+    try:
+        return yaml.load(text, Loader=loader)  # safe: both loaders extend yaml.SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            fix = "correct the value on that line"
+        else:
+            fix = "check the indentation, colons and quotes on that line"
+        raise DataFileError(
+            f"cannot read {what} from {source}: the YAML is malformed{where} ({problem}); {fix}"
+        ) from None
+
+
+def read_yaml(path: str | os.PathLike, *, what: str, keep_lines: bool = False) -> Any:
     """Read a YAML file safely; syntax errors become :class:`DataFileError` with the line number.
+
+    ``keep_lines`` is as for :func:`parse_yaml`.
 
     >>> import tempfile, pathlib
     >>> broken = pathlib.Path(tempfile.mkdtemp()) / "broken.yaml"
@@ -128,26 +224,117 @@ def read_yaml(path: str | os.PathLike, *, what: str) -> Any:
     icp_helpers.files.DataFileError: cannot read a measurement plan ... near line 2...
     """
     text = read_text(path, what=what)
-    try:
-        return yaml.load(text, Loader=_SafeLoader)  # safe: _SafeLoader extends yaml.SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if isinstance(exc, yaml.constructor.ConstructorError):
-            fix = "correct the value on that line"
-        else:
-            fix = "check the indentation, colons and quotes on that line"
-        raise DataFileError(
-            f"cannot read {what} from {path}: the YAML is malformed{where} ({problem}); {fix}"
-        ) from None
+    return parse_yaml(text, what=what, source=str(path), keep_lines=keep_lines)
 
 
 def dump_yaml(data: Any) -> str:
-    """Turn plain data into readable YAML text (keys in the order given, Unicode kept).
+    """Turn plain data into readable block-style YAML text (keys in the order given, Unicode kept).
 
     >>> print(dump_yaml({"measure": "Restraint", "kind": "balancing"}), end="")
     measure: Restraint
     kind: balancing
     """
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    if isinstance(data, Mapping):
+        data = dict(data)
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+
+
+def parse_json(text: str, *, what: str, source: str) -> Any:
+    """Parse JSON text; malformed JSON raises :class:`DataFileError` naming the line and column.
+
+    >>> parse_json('{"aim": "Fewer falls",}', what="a driver diagram",
+    ...            source="the JSON text")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    icp_helpers.files.DataFileError: cannot read ... JSON is malformed at line 1, column 23 ...
+    """
+    if not isinstance(text, str):
+        raise DataFileError(
+            f"cannot read {what} from {source}: expected JSON as a string, "
+            f"got {type(text).__name__}"
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataFileError(
+            f"cannot read {what} from {source}: the JSON is malformed at line {err.lineno}, "
+            f"column {err.colno} ({err.msg}); check for a missing or extra comma, quote or "
+            "closing bracket"
+        ) from None
+
+
+def dump_json(data: Any) -> str:
+    """Turn plain data into indented JSON text ending in a newline, keeping Unicode.
+
+    >>> print(dump_json({"aim": "Fewer falls"}), end="")
+    {
+      "aim": "Fewer falls"
+    }
+    """
+    if isinstance(data, Mapping):
+        data = dict(data)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return "yaml"
+    if suffix in JSON_SUFFIXES:
+        return "json"
+    raise DataFileError(
+        f"{path.name}: cannot tell the format from the extension '{path.suffix}'; "
+        "use a name ending in .yaml, .yml or .json"
+    )
+
+
+def parse_mapping(text: str, *, fmt: str, what: str, source: str) -> dict[str, Any]:
+    """Parse YAML or JSON text (``fmt`` is ``"yaml"`` or ``"json"``) holding ``key: value`` pairs.
+
+    >>> parse_mapping("aim: Fewer falls\\n", fmt="yaml", what="a driver diagram", source="text")
+    {'aim': 'Fewer falls'}
+    >>> parse_mapping("[]", fmt="json", what="a driver diagram",
+    ...               source="the JSON text")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    icp_helpers.files.DataFileError: cannot read a driver diagram ... it holds a list, but ...
+    """
+    parse = parse_json if fmt == "json" else parse_yaml
+    data = parse(text, what=what, source=source)
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else f"a {type(data).__name__}"
+        raise DataFileError(
+            f"cannot read {what} from {source}: it holds {found}, but it must be a set "
+            "of 'key: value' pairs (for example 'aim: ...' on the first line)"
+        )
+    return data
+
+
+def read_mapping(path: str | os.PathLike, *, what: str) -> dict[str, Any]:
+    """Read a YAML or JSON file (chosen by its extension) that must hold ``key: value`` pairs.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> save_mapping({"effect": "Missed appointments"}, folder / "fishbone.json")
+    >>> read_mapping(folder / "fishbone.json", what="a fishbone")
+    {'effect': 'Missed appointments'}
+    """
+    source = Path(path)
+    fmt = _format(source)
+    return parse_mapping(read_text(source, what=what), fmt=fmt, what=what, source=source.name)
+
+
+def save_mapping(data: Mapping[str, Any], path: str | os.PathLike) -> None:
+    """Save ``data`` as YAML or JSON (chosen by the extension) with :func:`atomic_write`.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "map.yml"
+    >>> save_mapping({"title": "Clinic booking"}, target)
+    >>> target.read_text(encoding="utf-8")
+    'title: Clinic booking\\n'
+    """
+    target = Path(path)
+    text = dump_json(data) if _format(target) == "json" else dump_yaml(data)
+    atomic_write(target, text)

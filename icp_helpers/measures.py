@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from icp_helpers.fields import FieldError, choose, clean_text, reject_unknown_keys
 from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_yaml
-from icp_helpers.pdsa.fields import FieldError, choose, clean_text, reject_unknown_keys
 
 __all__ = [
     "DEFINITION_FIELDS",
@@ -67,7 +67,7 @@ class Measure:
     >>> Measure("Restraint", "balanced")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: Restraint: kind must be one of outcome, process, ...
+    icp_helpers.fields.FieldError: Restraint: kind must be one of outcome, process, ...
     """
 
     name: str
@@ -131,7 +131,7 @@ class MeasurementPlan:
     ...                                 Measure("dna rate", "process")])
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: two measures are called 'dna rate'; give each its own name
+    icp_helpers.fields.FieldError: two measures are called 'dna rate'; give each its own name
     """
 
     def __init__(self, title: str, measures: Iterable[Measure]) -> None:

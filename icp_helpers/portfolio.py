@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from icp_helpers.pdsa.fields import FieldError
+from icp_helpers.fields import FieldError
 from icp_helpers.progress import LEVELS, PROGRESS_SCALE, months_at_latest_level, read_score_history
 
 __all__ = ["STATUSES", "plot_portfolio", "portfolio_table"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from icp_helpers.pdsa.fields import FieldError, choose, reject_unknown_keys
+from icp_helpers.fields import FieldError, choose, reject_unknown_keys
 
 __all__ = [
     "IMPROVEMENT_LEVELS",
@@ -145,7 +145,7 @@ class ProgressScore:
     >>> ProgressScore(2.3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: score 2.3 is not on the progress scale; use one of 0.5, ...
+    icp_helpers.fields.FieldError: score 2.3 is not on the progress scale; use one of 0.5, ...
     """
 
     value: float
@@ -373,7 +373,7 @@ def parse_month(value: object, where: str = "month") -> pd.Period:
     >>> parse_month("March")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: month 'March' is not a month; write it as YYYY-MM, ...
+    icp_helpers.fields.FieldError: month 'March' is not a month; write it as YYYY-MM, ...
     """
     if isinstance(value, pd.Period):
         return value.asfreq("M")

@@ -43,9 +43,9 @@ from matplotlib.figure import Figure
 
 from icp_helpers.charts.rule_names import describe
 from icp_helpers.errors import IcpError
+from icp_helpers.fields import FieldError, clean_text, parse_date
 from icp_helpers.files import DataFileError, atomic_write
 from icp_helpers.pdsa import PdsaCycle
-from icp_helpers.pdsa.fields import FieldError, clean_text, parse_date
 from icp_helpers.progress import ProgressScore, parse_month
 
 __all__ = [

@@ -147,7 +147,7 @@ class TrialGrading:
 def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
     """The :class:`TrialGrading` of an assignment, graded once per session."""
     from icp_helpers.grading import grade_submissions
-    from icp_helpers.grading.course import load_course
+    from icp_helpers.grading.course_config import load_course
     from icp_helpers.grading.record import read_gradebook
 
     def grade(folder: Path, assignment: str) -> None:

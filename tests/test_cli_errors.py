@@ -15,14 +15,14 @@ from icp_helpers.check import CheckFailed
 from icp_helpers.course.nbgrader_runner import NbgraderError
 from icp_helpers.diagrams.driver import DriverDiagramError
 from icp_helpers.diagrams.fishbone import FishboneError
+from icp_helpers.diagrams.process_map import ProcessMapError
 from icp_helpers.errors import IcpError, UsageError
 from icp_helpers.facilitator.cohort import ScheduleError
 from icp_helpers.facilitator.cohort_folder import CohortFolderError
 from icp_helpers.facilitator.gradebook import GradebookError
 from icp_helpers.facilitator.roster import RosterError
+from icp_helpers.fields import FieldError
 from icp_helpers.files import DataFileError
-from icp_helpers.pdsa.fields import FieldError
-from icp_helpers.process_maps import ProcessMapError
 from icp_helpers.reports import SponsorUpdateError
 
 ROOT = Path(__file__).resolve().parents[1]

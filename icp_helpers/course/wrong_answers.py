@@ -15,14 +15,14 @@ test cells must then score below full marks::
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
 
+from icp_helpers.course.answers import with_answers
 from icp_helpers.errors import UsageError
+from icp_helpers.files import read_yaml
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def load_wrong_answers(path: Path) -> list[WrongAnswer]:
     ...     load_wrong_answers(Path(tmp) / "w.yml")[0].loses
     ('ex1-check',)
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, what="a wrong-answer fixture file")
     documents = data if isinstance(data, list) else [data]
     answers = []
     for document in documents:
@@ -80,15 +80,7 @@ def with_wrong_answer(
     notebook: nbformat.NotebookNode, answer: WrongAnswer
 ) -> nbformat.NotebookNode:
     """Return a copy of ``notebook`` whose solution cell ``answer.cell`` holds the wrong code."""
-    changed = copy.deepcopy(notebook)
-    for cell in changed.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id") == answer.cell:
-            if not meta.get("solution"):
-                raise UsageError(f"{answer.notebook}: cell {answer.cell} is not an answer cell.")
-            cell.source = answer.code
-            return changed
-    raise UsageError(f"{answer.notebook}: there is no cell with grade_id {answer.cell!r}.")
+    return with_answers(notebook, {answer.cell: answer.code}, name=answer.notebook)
 
 
 def wrong_answer_submissions(

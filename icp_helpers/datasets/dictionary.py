@@ -23,7 +23,8 @@ from importlib import resources
 from typing import Any, Literal, get_args
 
 import pandas as pd
-import yaml
+
+from icp_helpers.files import parse_yaml
 
 MeasureType = Literal["outcome", "process", "balancing"]
 Direction = Literal["lower", "higher"]
@@ -219,7 +220,8 @@ def _parse_column(name: str, fields: dict[str, Any]) -> Column:
 
 def _read_dictionaries() -> dict[str, DataDictionary]:
     text = resources.files(__package__).joinpath("data", "dictionaries.yaml").read_text("utf-8")
-    return {name: parse_entry(name, fields) for name, fields in yaml.safe_load(text).items()}
+    entries = parse_yaml(text, what="the data dictionaries", source="dictionaries.yaml")
+    return {name: parse_entry(name, fields) for name, fields in entries.items()}
 
 
 DICTIONARIES: dict[str, DataDictionary] = _read_dictionaries()

@@ -58,18 +58,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from icp_helpers.aims import AimStatement
-from icp_helpers.diagrams.files import (
-    DiagramFileError,
-    dump_json,
-    dump_yaml,
-    load_mapping,
-    parse_json,
-    parse_yaml,
-    save_mapping,
-)
+from icp_helpers.diagrams.errors import DiagramFileError, diagram_file_errors
 from icp_helpers.errors import IcpError
+from icp_helpers.files import dump_json, dump_yaml, parse_mapping, read_mapping, save_mapping
 
 __all__ = ["DiagramFileError", "DriverDiagram", "DriverDiagramError", "KINDS"]
+
+_WHAT = "a driver diagram"
 
 PRIMARY, SECONDARY, CHANGE_IDEA = "primary driver", "secondary driver", "change idea"
 #: The kinds of box below the aim, in column order.
@@ -497,7 +492,9 @@ class DriverDiagram:
     @classmethod
     def from_yaml(cls, text: str, *, check: bool = True) -> DriverDiagram:
         """Build a diagram from YAML text; malformed YAML raises a clear error."""
-        return cls._from_parsed(parse_yaml(text, "The YAML text"), check)
+        with diagram_file_errors():
+            data = parse_mapping(text, fmt="yaml", what=_WHAT, source="the YAML text")
+        return cls._from_parsed(data, check)
 
     def to_json(self) -> str:
         """The diagram as JSON text."""
@@ -506,16 +503,21 @@ class DriverDiagram:
     @classmethod
     def from_json(cls, text: str, *, check: bool = True) -> DriverDiagram:
         """Build a diagram from JSON text; malformed JSON raises a clear error."""
-        return cls._from_parsed(parse_json(text, "The JSON text"), check)
+        with diagram_file_errors():
+            data = parse_mapping(text, fmt="json", what=_WHAT, source="the JSON text")
+        return cls._from_parsed(data, check)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save as YAML (.yaml/.yml) or JSON (.json); the file is replaced whole or not at all."""
-        save_mapping(self.to_dict(), path)
+        with diagram_file_errors():
+            save_mapping(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, check: bool = True) -> DriverDiagram:
         """Load a diagram saved by :meth:`save` (or written by hand) from YAML or JSON."""
-        return cls._from_parsed(load_mapping(path, what="driver diagram"), check, str(path))
+        with diagram_file_errors():
+            data = read_mapping(path, what=_WHAT)
+        return cls._from_parsed(data, check, str(path))
 
     @classmethod
     def _from_parsed(cls, data: dict[str, Any], check: bool, source: str = "") -> DriverDiagram:

@@ -29,9 +29,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
-from icp_helpers.diagrams.files import load_mapping, save_mapping
+from icp_helpers.diagrams.errors import diagram_file_errors
 from icp_helpers.diagrams.style import EDGE, FILLS, LINE, wrap
 from icp_helpers.errors import IcpError
+from icp_helpers.files import read_mapping, save_mapping
 
 __all__ = ["STANDARD_CATEGORIES", "Cause", "Fishbone", "FishboneError", "draw_fishbone"]
 
@@ -228,12 +229,14 @@ class Fishbone:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save as YAML or JSON (by extension); the file is replaced whole or not at all."""
-        save_mapping(self.to_dict(), path)
+        with diagram_file_errors():
+            save_mapping(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Fishbone:
         """Load a fishbone saved by :meth:`save` (or written by hand)."""
-        data = load_mapping(path, what="fishbone")
+        with diagram_file_errors():
+            data = read_mapping(path, what="a fishbone")
         try:
             return cls.from_dict(data)
         except FishboneError as err:

@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icp_helpers.errors import IcpError, UsageError
-from icp_helpers.facilitator.yaml_lines import LineDict, read_yaml_with_lines
+from icp_helpers.files import LineDict, read_yaml
 
 SESSION_KINDS = {
     "induction": "induction",
@@ -118,7 +118,7 @@ class Schedule:
 
 def load_schedule(cohort_file: Path, syllabus_file: Path) -> Schedule:
     """Read and check a cohort schedule against the syllabus; raise ScheduleError listing faults."""
-    data = read_yaml_with_lines(cohort_file, what="a cohort schedule")
+    data = read_yaml(cohort_file, what="a cohort schedule", keep_lines=True)
     problems: list[str] = []
     if not isinstance(data, LineDict):
         raise ScheduleError(
@@ -315,7 +315,7 @@ def _assignment_dates(
     syllabus_file: Path,
     problems: list[str],
 ) -> list[AssignmentDates]:
-    syllabus = read_yaml_with_lines(syllabus_file, what="the syllabus")
+    syllabus = read_yaml(syllabus_file, what="the syllabus", keep_lines=True)
     by_id = {session.id: session for session in sessions}
     overrides = data.get("assignments") or LineDict()
     entries = syllabus.get("assignments") or [] if isinstance(syllabus, dict) else []

@@ -9,8 +9,9 @@ Which assignments: the first two of the syllabus that have notebooks (00 and one
 which keeps the demo to a few minutes; ``--assignments all`` runs every one, or name some.
 
 The submissions per assignment, by trainee: complete on time, complete but late, partial,
-one with a common mistake (from the course's wrong-answer fixtures), one with a mistake
-hidden by switching the checks off (flagged for manual grading), an untouched notebook,
+one with a common mistake (from ``demo_data/``: a few of the course's wrong-answer fixtures),
+one with a mistake hidden by switching the checks off (flagged for manual grading), an
+untouched notebook,
 a corrupt file, one that crashes its kernel, one that never finishes (stopped at the time
 limit), one sent twice (the newer copy is used), one sent under a name nobody can match,
 and one trainee who sends nothing.
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from icp_helpers.course.answers import filled_release
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers, with_wrong_answer
 from icp_helpers.errors import UsageError
@@ -45,6 +47,9 @@ from icp_helpers.facilitator.roster import import_roster
 from icp_helpers.grading.sandbox import sandbox_problem
 
 MARKER = ".icp-demo"
+#: Per assignment, the wrong answers the synthetic trainees give (a few of each notebook's
+#: wrong-answer fixtures, see the note at the top of each file).
+MISTAKES = Path(__file__).parent / "demo_data"
 TRAINEES = [
     ("t01", "Amira", "Haddad", "Community Health Services"),
     ("t02", "Bartek", "Zielinski", "Forensic Services"),
@@ -187,8 +192,8 @@ def _roster_csv() -> str:
 def _emailed_zip(release: Path, course_root: Path, assignment: str, dates, target: Path) -> None:
     """A zip of notebooks as trainees might e-mail them: every kind of submission."""
     source = course_root / "source" / assignment
-    fixture = course_root / "tests" / "fixtures" / assignment / "wrong_answers.yml"
-    mistakes = load_wrong_answers(fixture) if fixture.is_file() else []
+    demo_mistakes = MISTAKES / f"{assignment}.yml"
+    mistakes = load_wrong_answers(demo_mistakes) if demo_mistakes.is_file() else []
     on_time = (dates.due - dt.timedelta(days=1)).timetuple()[:6]
     late = (dates.due + dt.timedelta(days=2)).timetuple()[:6]
     with zipfile.ZipFile(target, "w") as archive:
@@ -243,14 +248,14 @@ def _kind(kind, blank, full, name, mistakes, number):
 
 
 def _filled(blank, source, share: float = 1.0):
-    """The release notebook with a share of its answer cells filled in from the source."""
-    answers = {_meta(c).get("grade_id"): c.source for c in source.cells if _meta(c).get("solution")}
-    filled = copy.deepcopy(blank)
-    cells = [c for c in filled.cells if _meta(c).get("solution")]
-    for cell in cells[: round(len(cells) * share)]:
-        answer = answers.get(_meta(cell).get("grade_id"), cell.source)
-        cell.source = REFLECTION if cell.cell_type == "markdown" else answer
-    return filled
+    """The release notebook with a share of its answer cells filled in from the source,
+    and a trainee's reflection in each written (Markdown) answer."""
+    reflections = {
+        _meta(c)["grade_id"]: REFLECTION
+        for c in blank.cells
+        if _meta(c).get("solution") and c.cell_type == "markdown"
+    }
+    return filled_release(blank, source, replace=reflections, share=share)
 
 
 def _meta(cell) -> dict:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from icp_helpers.facilitator.yaml_lines import read_yaml_with_lines
+from icp_helpers.files import read_yaml
 
 TAG = "icp-rubric"
 
@@ -35,7 +35,7 @@ def rubric_text(course_root: Path, assignment: str) -> dict[str, dict[str, str]]
     path = course_root / "course" / "rubrics" / f"{assignment}.yml"
     if not path.is_file():
         return {}
-    data = read_yaml_with_lines(path, what="a marking rubric") or {}
+    data = read_yaml(path, what="a marking rubric", keep_lines=True) or {}
     documents = data if isinstance(data, list) else [data]
     found: dict[str, dict[str, str]] = {}
     for document in documents:

@@ -5,7 +5,7 @@ preprocessors and gradebook, each notebook in a fresh process forked from a warm
 under a wall-clock and a memory limit, with a static tamper scan of the learner's cells.
 :func:`write_feedback` writes feedback HTML with the hidden tests taken out.
 
-The steps, one module each: :mod:`~icp_helpers.grading.course` (the course's config),
+The steps, one module each: :mod:`~icp_helpers.grading.course_config` (the course's config),
 :mod:`~icp_helpers.grading.intake` (read and sanitise), :mod:`~icp_helpers.grading.tamper`
 (static scan), :mod:`~icp_helpers.grading.limits`, :mod:`~icp_helpers.grading.shell`,
 :mod:`~icp_helpers.grading.execute`, :mod:`~icp_helpers.grading.worker` and

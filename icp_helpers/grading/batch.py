@@ -29,7 +29,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 
 from icp_helpers.grading import record
-from icp_helpers.grading.course import GradingCourse, load_course
+from icp_helpers.grading.course_config import GradingCourse, load_course
 from icp_helpers.grading.limits import Limits
 from icp_helpers.grading.pool import Slot, WorkerError
 from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult

@@ -23,7 +23,7 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from icp_helpers.errors import UsageError
 from icp_helpers.files import atomic_write
-from icp_helpers.grading.course import load_course
+from icp_helpers.grading.course_config import load_course
 
 
 def hidden_lines(notebook: NotebookNode) -> set[str]:

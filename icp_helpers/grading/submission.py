@@ -19,7 +19,7 @@ from nbgrader import utils as nbgrader_utils
 from nbgrader.api import Gradebook
 
 from icp_helpers.grading import record
-from icp_helpers.grading.course import GradingCourse
+from icp_helpers.grading.course_config import GradingCourse
 from icp_helpers.grading.execute import RunLog
 from icp_helpers.grading.intake import Intake, sanitise
 from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious

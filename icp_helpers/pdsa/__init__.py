@@ -9,6 +9,7 @@ Everything a notebook needs is importable from here:
 3
 """
 
+from icp_helpers.fields import FieldError
 from icp_helpers.files import DataFileError
 from icp_helpers.pdsa.chart_marks import draw_pdsa_cycles, notes_for_periods, pdsa_notes
 from icp_helpers.pdsa.cycle import (
@@ -19,7 +20,6 @@ from icp_helpers.pdsa.cycle import (
     score_pdsa,
     study_refers_to_prediction,
 )
-from icp_helpers.pdsa.fields import FieldError
 from icp_helpers.pdsa.form import PdsaForm, pdsa_form
 from icp_helpers.pdsa.ramp import PdsaRamp, ramps_from_cycles
 from icp_helpers.pdsa.scale_of_test import TEST_SCALES, choose_test_scale

@@ -17,8 +17,8 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
 
+from icp_helpers.fields import FieldError
 from icp_helpers.pdsa.cycle import PdsaCycle
-from icp_helpers.pdsa.fields import FieldError
 
 __all__ = ["pdsa_notes", "notes_for_periods", "draw_pdsa_cycles"]
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from icp_helpers.pdsa.fields import FieldError, choose, clean_text, parse_date, reject_unknown_keys
+from icp_helpers.fields import FieldError, choose, clean_text, parse_date, reject_unknown_keys
 
 __all__ = [
     "ACT_DECISIONS",
@@ -52,7 +52,7 @@ class PdsaCycle:
 
     Text fields are stripped; dates may be given as ``datetime.date`` or ``YYYY-MM-DD`` text;
     ``act`` is ``adopt``, ``adapt``, ``abandon`` or empty while the cycle is still running.
-    Construction raises :class:`~icp_helpers.pdsa.fields.FieldError` for a wrong value (an
+    Construction raises :class:`~icp_helpers.fields.FieldError` for a wrong value (an
     unknown decision, a date that is not a date, the end before the start); use
     :meth:`validate` to find out what a record still lacks.
 
@@ -60,7 +60,7 @@ class PdsaCycle:
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: act must be one of adopt, adapt, abandon ... not 'keep'
+    icp_helpers.fields.FieldError: act must be one of adopt, adapt, abandon ... not 'keep'
     """
 
     change_idea: str

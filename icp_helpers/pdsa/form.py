@@ -22,9 +22,9 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from icp_helpers.fields import FieldError
 from icp_helpers.files import DataFileError
 from icp_helpers.pdsa.cycle import ACT_DECISIONS, PdsaCycle
-from icp_helpers.pdsa.fields import FieldError
 from icp_helpers.pdsa.storage import load_cycles, save_cycles
 
 __all__ = ["PdsaForm", "pdsa_form"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from icp_helpers.fields import FieldError, clean_text
 from icp_helpers.pdsa.cycle import PdsaCycle
-from icp_helpers.pdsa.fields import FieldError, clean_text
 
 __all__ = ["PdsaRamp", "ramps_from_cycles"]
 
@@ -33,7 +33,7 @@ class PdsaRamp:
     >>> PdsaRamp("Falls huddles", [])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: ramp 'Falls huddles' has no cycles; add ...
+    icp_helpers.fields.FieldError: ramp 'Falls huddles' has no cycles; add ...
     """
 
     def __init__(self, name: str, cycles: Iterable[PdsaCycle]) -> None:

@@ -14,7 +14,7 @@ failure falls.
 
 from __future__ import annotations
 
-from icp_helpers.pdsa.fields import choose
+from icp_helpers.fields import choose
 
 __all__ = ["BELIEF", "COST_OF_FAILURE", "READINESS", "TEST_SCALES", "choose_test_scale"]
 
@@ -45,7 +45,7 @@ def choose_test_scale(belief: str, cost_of_failure: str, readiness: str) -> str:
     >>> choose_test_scale("medium", "large", "ready")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: belief must be one of low, high, not 'medium'
+    icp_helpers.fields.FieldError: belief must be one of low, high, not 'medium'
     """
     row = (
         choose(belief, BELIEF, "belief"),

@@ -25,9 +25,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from icp_helpers.fields import FieldError, reject_unknown_keys
 from icp_helpers.files import DataFileError, atomic_write, dump_yaml, read_text, read_yaml
 from icp_helpers.pdsa.cycle import CYCLE_FIELDS, PdsaCycle
-from icp_helpers.pdsa.fields import FieldError, reject_unknown_keys
 
 __all__ = [
     "load_cycles",

@@ -90,27 +90,16 @@ def _notebook_text(kind: str = "complete", answer: str | None = None) -> str:
     ``complete``: the release with every answer filled in from the source; ``blank``: the
     release untouched; ``answer``: complete except the exercise 2 answer cell holds ``answer``.
     """
-    import copy
-
     import nbformat
+
+    from icp_helpers.course.answers import filled_release
 
     blank = nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
     if kind == "blank":
         return nbformat.writes(blank)
     source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    answers = {
-        c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in source.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
-    filled = copy.deepcopy(blank)
-    for cell in filled.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = answers[grade_id]
-            if answer is not None and grade_id == "ex2-answer":
-                cell.source = answer
-    return nbformat.writes(filled)
+    replace = {} if answer is None else {"ex2-answer": answer}
+    return nbformat.writes(filled_release(blank, source, replace=replace))
 
 
 def _write_zip(path: Path, entries: list[tuple[str, str | bytes, tuple]]) -> Path:

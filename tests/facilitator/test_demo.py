@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from icp_helpers.facilitator.demo import run_demo
+from icp_helpers.course.release import assignment_names
+from icp_helpers.course.wrong_answers import load_wrong_answers
+from icp_helpers.facilitator.demo import MISTAKES, run_demo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -65,3 +70,13 @@ def test_demo_never_replaces_a_folder_it_did_not_make(tmp_path, course_root):
 def test_demo_names_unknown_assignments(tmp_path, course_root):
     with pytest.raises(ValueError, match="no assignment 99-nope; the assignments are: 00-"):
         run_demo(course_root, where=tmp_path, assignments=["99-nope"])
+
+
+@pytest.mark.parametrize("name", assignment_names(ROOT))  # not "assignment": no trial
+def test_the_demos_mistakes_are_wrong_answers_the_course_tests_catch(name):
+    fixture = ROOT / "tests" / "fixtures" / name / "wrong_answers.yml"
+    caught = load_wrong_answers(fixture)
+    mistakes = load_wrong_answers(MISTAKES / f"{name}.yml")
+    assert mistakes
+    assert {m.notebook for m in mistakes} == {a.notebook for a in caught}
+    assert [m for m in mistakes if m not in caught] == []

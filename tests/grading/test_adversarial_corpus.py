@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from icp_helpers.grading import grade_submissions
-from icp_helpers.grading.course import load_course
+from icp_helpers.grading.course_config import load_course
 from icp_helpers.grading.record import read_gradebook
 
 from .conftest import ASSIGNMENT, corpus_entries

@@ -15,7 +15,7 @@ import pytest
 from icp_helpers.course.nbgrader_runner import autograde
 from icp_helpers.course.release import assignment_names
 from icp_helpers.grading import grade_submissions
-from icp_helpers.grading.course import load_course
+from icp_helpers.grading.course_config import load_course
 from icp_helpers.grading.record import read_gradebook
 
 from .conftest import ROOT, corpus_entries, corpus_files, submit

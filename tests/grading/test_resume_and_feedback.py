@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from icp_helpers.grading import grade_submissions
-from icp_helpers.grading.course import load_course
+from icp_helpers.grading.course_config import load_course
 from icp_helpers.grading.feedback import hidden_lines, write_feedback
 from icp_helpers.grading.record import one_transaction, read_gradebook
 

@@ -226,17 +226,18 @@ def test_draft_with_problems_round_trips_when_not_checked(tmp_path):
 
 
 def test_malformed_yaml_names_the_file_and_line():
-    with pytest.raises(DiagramFileError, match=r"driver_malformed.yaml is not valid YAML \(line 6"):
+    expected = "driver_malformed.yaml: the YAML is malformed near line 6,"
+    with pytest.raises(DiagramFileError, match=expected):
         DriverDiagram.load(FIXTURES / "driver_malformed.yaml")
 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("bad.json", '{"aim": "A",', "not valid JSON"),
+        ("bad.json", '{"aim": "A",', "the JSON is malformed at line 1"),
         ("list.json", '["aim"]', "holds a list"),
         ("empty.yaml", "", "holds nothing"),
-        ("tabs.yaml", "aim: A\nprimary:\n\t- P\n", "not valid YAML"),
+        ("tabs.yaml", "aim: A\nprimary:\n\t- P\n", "the YAML is malformed"),
         ("diagram.txt", "aim: A", "extension '.txt'"),
         ("unknown.yaml", "aim: A\nprimaries: {}\n", "Unknown key"),
     ],
@@ -251,7 +252,7 @@ def test_bad_files_raise_clear_errors_not_library_tracebacks(tmp_path, name, tex
 
 
 def test_missing_file_and_missing_folder(tmp_path):
-    with pytest.raises(DiagramFileError, match="No driver diagram file"):
+    with pytest.raises(DiagramFileError, match="cannot read a driver diagram: there is no file at"):
         DriverDiagram.load(tmp_path / "nowhere.yaml")
     with pytest.raises(DiagramFileError, match="does not exist"):
         trainee_diagram().save(tmp_path / "no-folder" / "d.yaml")
@@ -279,7 +280,7 @@ def test_from_yaml_and_from_json_text():
     assert json.loads(d.to_json())["primary"] == {
         "Safe ward environment": {"Predictable routines": ["Daily community meeting"]}
     }
-    with pytest.raises(DiagramFileError, match="The YAML text is not valid YAML"):
+    with pytest.raises(DiagramFileError, match="from the YAML text: the YAML is malformed"):
         DriverDiagram.from_yaml("aim: [unclosed")
     with pytest.raises(DiagramFileError, match="expected JSON as a string"):
         DriverDiagram.from_json(b"{}")

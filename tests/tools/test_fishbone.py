@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icp_helpers.diagrams.files import DiagramFileError
+from icp_helpers.diagrams import DiagramFileError
 from icp_helpers.diagrams.fishbone import (
     STANDARD_CATEGORIES,
     Cause,
@@ -103,7 +103,7 @@ def test_save_load_round_trip_and_malformed_file(tmp_path):
     (tmp_path / "bad.yaml").write_text(
         "effect: E\ncategories:\n  People: [a, b\n", encoding="utf-8"
     )
-    with pytest.raises(DiagramFileError, match="bad.yaml is not valid YAML"):
+    with pytest.raises(DiagramFileError, match="from bad.yaml: the YAML is malformed near line"):
         Fishbone.load(tmp_path / "bad.yaml")
     (tmp_path / "dup.yaml").write_text("effect: E\ncategories:\n  P: [a, a]\n", encoding="utf-8")
     with pytest.raises(FishboneError, match="dup.yaml: 'a' is listed twice"):

@@ -1,4 +1,4 @@
-"""Tests for icp_helpers.process_maps and its swimlane drawing."""
+"""Tests for icp_helpers.diagrams.process_map and its swimlane drawing."""
 
 import math
 from pathlib import Path
@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from icp_helpers.diagrams.files import DiagramFileError
-from icp_helpers.process_map_plot import SHAPES, draw_process_map
-from icp_helpers.process_maps import (
+from icp_helpers.diagrams import DiagramFileError
+from icp_helpers.diagrams.process_map import (
     KINDS,
     ProcessMap,
     ProcessMapError,
     ProcessStep,
     format_minutes,
 )
+from icp_helpers.diagrams.process_map_plot import SHAPES, draw_process_map
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "process_map_bow_cmht_referral.yaml"
 DAY = 24 * 60
@@ -140,7 +140,7 @@ def test_dataframe_and_file_round_trips(tmp_path):
         pm.save(tmp_path / name)
         assert ProcessMap.load(tmp_path / name) == pm
     (tmp_path / "bad.yaml").write_text("title: T\nsteps:\n  - {name: A, owner: B\n", "utf-8")
-    with pytest.raises(DiagramFileError, match="bad.yaml is not valid YAML"):
+    with pytest.raises(DiagramFileError, match="from bad.yaml: the YAML is malformed near line"):
         ProcessMap.load(tmp_path / "bad.yaml")
     (tmp_path / "kind.yaml").write_text("title: T\nsteps:\n  - {name: A, owner: B, kind: x}\n")
     with pytest.raises(ProcessMapError, match="kind.yaml: Step 'A', kind"):

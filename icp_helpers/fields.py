@@ -1,4 +1,5 @@
-"""Checks for single fields of the QI records: text, dates, choices and unknown keys.
+"""Checks for single fields of the QI records (PDSA cycles, measures, progress, reports): text,
+dates, choices and unknown keys.
 
 Each check either returns the cleaned value or raises :class:`FieldError` (a
 :class:`ValueError`) whose message names the field and says how to fix it.
@@ -49,7 +50,7 @@ def clean_text(value: object, field: str) -> str:
     >>> clean_text(3, "prediction")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: prediction must be text, not int (3); ...
+    icp_helpers.fields.FieldError: prediction must be text, not int (3); ...
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -76,7 +77,7 @@ def parse_date(value: object, field: str) -> dt.date | None:
     >>> parse_date("04/03/2024", "end")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: end: '04/03/2024' is not a date in the form YYYY-MM-DD; ...
+    icp_helpers.fields.FieldError: end: '04/03/2024' is not a date in the form YYYY-MM-DD; ...
     """
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -105,7 +106,7 @@ def choose(value: object, options: Sequence[str], field: str, *, allow_empty: bo
     >>> choose("maybe", ("adopt", "adapt", "abandon"), "act")
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: act must be one of adopt, adapt, abandon, not 'maybe'
+    icp_helpers.fields.FieldError: act must be one of adopt, adapt, abandon, not 'maybe'
     """
     text = clean_text(value, field).lower()
     if allow_empty and text == "":
@@ -126,7 +127,7 @@ def reject_unknown_keys(keys: Iterable[object], known: Sequence[str], where: str
     ...                     "cycle 1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    icp_helpers.pdsa.fields.FieldError: cycle 1 has an unknown field 'predicton' (did you mean ...
+    icp_helpers.fields.FieldError: cycle 1 has an unknown field 'predicton' (did you mean ...
     """
     for key in keys:
         if key not in known:
