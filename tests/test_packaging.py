@@ -59,3 +59,13 @@ def test_icp_refuses_a_folder_that_is_not_a_course(tmp_path):
     assert result.returncode == 2
     assert "is not a course folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_version_is_the_newest_release_in_the_changelog():
+    """A release moves the version and the CHANGELOG together (see CONTRIBUTING.md)."""
+    import icp_helpers
+
+    text = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", text, flags=re.MULTILINE)
+    assert "## [Unreleased]" in text
+    assert releases and releases[0] == icp_helpers.__version__
