@@ -26,6 +26,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ def pytest_report_header() -> str:
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LOOK_ALIKES = FIXTURES / "grading" / "look_alikes.yml"
+STOCK_SHARDS = 2
 
 
 @contextmanager
@@ -133,8 +135,8 @@ class TrialGrading:
     ``stock`` has a row per student and graded cell (see ``nbgrader_runner.read_grades``);
     ``engine`` maps (student, notebook without ``.ipynb``, grade_id) to the engine's
     gradebook row; ``results`` maps a student to the engine's ``SubmissionResult``;
-    ``stock_course`` is the course stock nbgrader graded (its ``autograded/`` holds the
-    notebooks as nbgrader ran them).
+    ``stock_course`` is the course in which stock nbgrader graded the solution (its
+    ``autograded/`` holds the notebooks as nbgrader ran them).
     """
 
     stock: pd.DataFrame
@@ -150,10 +152,22 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
     from icp_helpers.grading.course_config import load_course
     from icp_helpers.grading.record import read_gradebook
 
+    def stock_shard(folder: Path, assignment: str, shard: dict) -> pd.DataFrame:
+        return autograde(course_copy(folder, assignment), assignment, shard)
+
     def grade(folder: Path, assignment: str) -> None:
-        stock_course = course_copy(folder / "stock", assignment)
-        submissions = trial_submissions(stock_course, assignment)
-        stock = autograde(stock_course, assignment, submissions)
+        submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
+        # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
+        # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
+        # course copies); the solution is in shard 0.
+        names = list(submissions)
+        shards = [{n: submissions[n] for n in names[i::STOCK_SHARDS]} for i in range(STOCK_SHARDS)]
+        with ThreadPoolExecutor(STOCK_SHARDS) as pool:
+            frames = pool.map(
+                lambda i: stock_shard(folder / f"stock-{i}", assignment, shards[i]),
+                range(STOCK_SHARDS),
+            )
+            stock = pd.concat(list(frames), ignore_index=True)
         engine_course = course_copy(folder / "engine", assignment)
         place_submissions(engine_course, assignment, submissions)
         report = grade_submissions(engine_course, assignment, jobs=2)
@@ -168,7 +182,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
     def trial(assignment: str) -> TrialGrading:
         folder = build_once(shared_folder / "trials" / assignment, lambda f: grade(f, assignment))
         saved = pickle.loads((folder / "trial.pickle").read_bytes())
-        return TrialGrading(*saved, stock_course=folder / "stock")
+        return TrialGrading(*saved, stock_course=folder / "stock-0")
 
     return trial
 
