@@ -188,10 +188,12 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
 
 
 def _trial_cost(assignment: str) -> int:
-    """About how many notebooks a trial grades (what building it costs)."""
+    """About how many notebooks a trial runs (what building it costs): every submission
+    hands in every notebook of the assignment."""
     fixture = FIXTURES / assignment / "wrong_answers.yml"
     answers = load_wrong_answers(fixture) if fixture.exists() else []
-    return len(answers) + len(look_alike_answers(assignment)) + 2
+    notebooks = len(list((ROOT / "source" / assignment).glob("*.ipynb")))
+    return (len(answers) + len(look_alike_answers(assignment)) + 2) * notebooks
 
 
 def _asks_for_a_trial(item: pytest.Item) -> bool:
