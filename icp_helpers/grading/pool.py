@@ -39,7 +39,6 @@ class Slot:
         self.folder = folder
         self.work = folder / "work"
         self.sandboxed = sandboxed
-        self.job_id: str | None = None
         self._preload = list(preload)
         self._process: subprocess.Popen[bytes] | None = None
         self._pending = b""
@@ -104,7 +103,6 @@ class Slot:
         """Hand one notebook's job to the worker (its folder is this slot's folder)."""
         assert self._process is not None and self._process.stdin is not None
         workdir = WORKDIR if self.sandboxed else str(self.work)
-        self.job_id = job["id"]
         try:
             self._process.stdin.write((json.dumps({**job, "workdir": workdir}) + "\n").encode())
             self._process.stdin.flush()
@@ -130,7 +128,6 @@ class Slot:
         reports = [self.read()]
         while "ending" not in reports[-1]:
             reports.append(self.read())
-        self.job_id = None
         return reports
 
     def close(self) -> None:

@@ -99,15 +99,10 @@ class _Replies:
         """("reply", record), ("eof", None), ("timeout", None), ("stopped", None) or
         ("forged", reason)."""
         while b"\n" not in self.buffer:
+            if self.closed and self.buffer.strip():
+                return "forged", "it wrote a reply that was cut off"
             if self.closed:
-                return (
-                    ("forged", "it wrote a reply that was cut off")
-                    if self.buffer.strip()
-                    else (
-                        "eof",
-                        None,
-                    )
-                )
+                return "eof", None
             if len(self.buffer) > REPLY_LIMIT:
                 return "forged", f"one cell's output passed {REPLY_LIMIT // 2**20} MB"
             left = deadline - time.monotonic()
