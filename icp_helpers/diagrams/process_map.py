@@ -311,7 +311,7 @@ class ProcessMap:
     def percent_value_added(self) -> float:
         """Value-added time as a percentage (0-100) of lead time; NaN if no time is recorded."""
         lead = self.lead_time_minutes
-        return 100 * self.value_added_minutes / lead if lead else math.nan
+        return min(100.0, 100 * self.value_added_minutes / lead) if lead else math.nan
 
     def measures(self) -> dict[str, float]:
         """All the measures in one dict (times in minutes)."""

@@ -28,6 +28,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -145,6 +146,20 @@ def grade_cohort(
         return report
 
 
+def _take_lock(descriptor: int, patience: float = 2.0) -> None:
+    """Take the lock, giving a grader that has just been killed a moment to release it (its
+    helper processes die with it, but not in the same instant)."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 class GradingInProgress(IcpError, ValueError):
     """Another grader holds the lock on the same cohort and assignment."""
 
@@ -170,7 +185,7 @@ def _one_grader(lock_file: Path, what: str) -> Iterator[None]:
     descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _take_lock(descriptor)
         except BlockingIOError:
             holder = os.pread(descriptor, 1000, 0).decode(errors="replace").strip()
             raise GradingInProgress(
