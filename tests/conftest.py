@@ -1,13 +1,14 @@
 """Expensive course set-ups, built once per test session and shared by every test worker.
 
-Generating an assignment takes seconds and grading ~270 notebooks with stock nbgrader takes
-minutes, so the suite does each once:
+Generating an assignment takes seconds and grading hundreds of notebooks takes minutes, so
+the suite does each once:
 
 * ``course_copy(destination, assignment)`` copies a course in which ``assignment`` was
   generated once per session (instead of running ``nbgrader generate_assignment`` per test);
 * ``trial_grading(assignment)`` is every honest and look-alike submission of an assignment
-  graded once by stock ``nbgrader autograde`` and once by the grading engine; the course
-  gates, the equivalence tests and the look-alike tests all read it.
+  graded once by the grading engine and once by stock ``nbgrader autograde`` (which sees
+  the wrong answers packed a few to a notebook); the course gates, the equivalence tests and
+  the look-alike tests all read it.
 
 Under pytest-xdist the workers share one folder next to their own temporary folders; a file
 lock makes the first worker build and the others wait for it. Shared folders are read-only
@@ -25,6 +26,7 @@ import inspect
 import os
 import pickle
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -37,7 +39,12 @@ import pytest
 import yaml
 
 from icp_helpers.course.nbgrader_runner import autograde, copy_course, nbgrader, place_submissions
-from icp_helpers.course.wrong_answers import load_wrong_answers, wrong_answer_submissions
+from icp_helpers.course.wrong_answers import (
+    load_wrong_answers,
+    pack_wrong_answers,
+    packed_submissions,
+    wrong_answer_submissions,
+)
 from icp_helpers.grading.sandbox import WITHOUT_SANDBOX_VARIABLE, sandbox_problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,21 +123,31 @@ def _notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
 
 
 def trial_submissions(course: Path, assignment: str) -> dict[str, dict]:
-    """Every submission a trial grades: ``solution``, ``blank``, ``wrong-NN``, ``look-NN``."""
+    """Every submission the engine grades in a trial: ``solution``, ``blank``, ``wrong-NN``
+    (one per wrong-answer fixture) and ``look-NN``."""
     source = ROOT / "source" / assignment
     release = course / "release" / assignment
     submissions = {"solution": _notebooks(source), "blank": _notebooks(release)}
-    fixture = FIXTURES / assignment / "wrong_answers.yml"
-    if fixture.exists():
-        submissions.update(wrong_answer_submissions(source, load_wrong_answers(fixture)))
+    submissions.update(wrong_answer_submissions(source, wrong_answers(assignment)))
     looks = wrong_answer_submissions(source, look_alike_answers(assignment))
     submissions.update({key.replace("wrong-", "look-"): value for key, value in looks.items()})
     return submissions
 
 
+def wrong_answers(assignment: str) -> list:
+    """The wrong-answer fixtures of one assignment (none if it has no fixture file)."""
+    fixture = FIXTURES / assignment / "wrong_answers.yml"
+    return load_wrong_answers(fixture) if fixture.exists() else []
+
+
 @dataclass(frozen=True)
 class TrialGrading:
-    """One assignment's trial submissions graded by stock nbgrader and by the grading engine.
+    """One assignment's trial submissions graded by the grading engine and stock nbgrader.
+
+    The engine grades every submission of :func:`trial_submissions`, and ``pack-NN``: the
+    wrong answers packed a few to a notebook (``packs`` maps each to its members'
+    ``wrong-NN`` names; see ``pack_wrong_answers``). Stock nbgrader, slow, grades
+    ``solution``, ``blank``, the look-alikes and the packs: every wrong answer in one of them.
 
     ``stock`` has a row per student and graded cell (see ``nbgrader_runner.read_grades``);
     ``engine`` maps (student, notebook without ``.ipynb``, grade_id) to the engine's
@@ -142,7 +159,22 @@ class TrialGrading:
     stock: pd.DataFrame
     engine: dict[tuple[str, str, str], dict]
     results: dict
+    packs: dict[str, list[str]]
     stock_course: Path
+
+    def engine_lost(self, student: str) -> set[str]:
+        """The autograded cells the engine scored below full in ``student``'s submission."""
+        return lost_cells(self.engine, student)
+
+
+def lost_cells(engine: dict[tuple[str, str, str], dict], student: str) -> set[str]:
+    """The autograded test cells scored below full marks in ``student``'s submission
+    (engine rows); cells marked by hand (reflections) are left out."""
+    return {
+        grade_id
+        for (who, _, grade_id), row in engine.items()
+        if who == student and row["autograded"] and row["score"] < row["max_score"]
+    }
 
 
 @pytest.fixture(scope="session")
@@ -157,26 +189,46 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
 
     def grade(folder: Path, assignment: str) -> None:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
+        engine_course = course_copy(folder / "engine", assignment)
+        place_submissions(engine_course, assignment, submissions)
+        results = grade_submissions(engine_course, assignment, jobs=2).by_student()
+        course = load_course(engine_course)
+
+        def engine_rows() -> dict:
+            return {
+                (row["student"], row["notebook"], row["grade_id"]): row
+                for row in read_gradebook(course.db_url, course.course_id, assignment)
+            }
+
+        answers = wrong_answers(assignment)
+        alone = engine_rows()
+        lost = [lost_cells(alone, f"wrong-{n:02d}") for n in range(1, len(answers) + 1)]
+        groups = pack_wrong_answers(answers, lost)
+        packed = packed_submissions(ROOT / "source" / assignment, answers, groups)
+        packs = {
+            name: [f"wrong-{m + 1:02d}" for m in group]
+            for name, group in zip(packed, groups, strict=True)
+        }
+        place_submissions(engine_course, assignment, packed)
+        again = grade_submissions(engine_course, assignment, list(packed), jobs=2)
+        results.update(again.by_student())
         # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
         # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
         # course copies); the solution is in shard 0.
-        names = list(submissions)
-        shards = [{n: submissions[n] for n in names[i::STOCK_SHARDS]} for i in range(STOCK_SHARDS)]
+        for_stock = {
+            name: notebooks
+            for name, notebooks in {**submissions, **packed}.items()
+            if not name.startswith("wrong-")
+        }
+        names = list(for_stock)
+        shards = [{n: for_stock[n] for n in names[i::STOCK_SHARDS]} for i in range(STOCK_SHARDS)]
         with ThreadPoolExecutor(STOCK_SHARDS) as pool:
             frames = pool.map(
                 lambda i: stock_shard(folder / f"stock-{i}", assignment, shards[i]),
                 range(STOCK_SHARDS),
             )
             stock = pd.concat(list(frames), ignore_index=True)
-        engine_course = course_copy(folder / "engine", assignment)
-        place_submissions(engine_course, assignment, submissions)
-        report = grade_submissions(engine_course, assignment, jobs=2)
-        course = load_course(engine_course)
-        engine = {
-            (row["student"], row["notebook"], row["grade_id"]): row
-            for row in read_gradebook(course.db_url, course.course_id, assignment)
-        }
-        saved = (stock, engine, report.by_student())
+        saved = (stock, engine_rows(), results, packs)
         (folder / "trial.pickle").write_bytes(pickle.dumps(saved))
 
     def trial(assignment: str) -> TrialGrading:
@@ -188,12 +240,14 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
 
 
 def _trial_cost(assignment: str) -> int:
-    """About how many notebooks a trial runs (what building it costs): every submission
+    """About what building an assignment's trial costs, in notebooks run by stock nbgrader
+    (a packed submission holds about one wrong answer per answer cell); every submission
     hands in every notebook of the assignment."""
-    fixture = FIXTURES / assignment / "wrong_answers.yml"
-    answers = load_wrong_answers(fixture) if fixture.exists() else []
+    answers = wrong_answers(assignment)
+    per_cell = Counter((answer.notebook, answer.cell) for answer in answers)
+    packs = max(per_cell.values(), default=0)
     notebooks = len(list((ROOT / "source" / assignment).glob("*.ipynb")))
-    return (len(answers) + len(look_alike_answers(assignment)) + 2) * notebooks
+    return (packs + len(look_alike_answers(assignment)) + 2) * notebooks + len(answers) // 4
 
 
 def _asks_for_a_trial(item: pytest.Item) -> bool:

@@ -3,8 +3,9 @@
 1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates
    (compared with the session's generated course of each assignment, ``course_copy``);
 3. each source notebook autogrades to full marks and its unedited release to zero, and every
-   wrong-answer fixture scores below full (from the session's one stock grading of each
-   assignment, ``trial_grading`` in tests/conftest.py);
+   wrong-answer fixture scores below full, handed in alone to the grading engine and packed
+   with others to stock nbgrader (the session's one trial grading of each assignment,
+   ``trial_grading`` in tests/conftest.py);
 4. each source notebook runs top to bottom (no cell of the solution stopped with an error
    when stock nbgrader ran it in that trial);
 5. ruff is clean.
@@ -92,16 +93,34 @@ def test_every_exercise_has_at_least_two_wrong_answers(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_wrong_answers_score_below_full(assignment, trial_grading):
+    """Each wrong answer, handed in alone, loses the marks it should (graded by the engine)."""
     answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
-    grades = trial_grading(assignment).stock
+    trial = trial_grading(assignment)
     for number, answer in enumerate(answers, start=1):
         student = f"wrong-{number:02d}"
-        mine = grades[(grades["student"] == student) & grades["grade_id"].isin(answer.loses)]
-        assert len(mine) == len(answer.loses), f"{student}: tests {answer.loses} not graded"
-        for row in mine.itertuples():
-            assert row.score < row.max_score, (
-                f"wrong answer '{answer.why}' ({answer.cell}) scores full marks on {row.grade_id}"
-            )
+        rows = [row for key, row in trial.engine.items() if key[0] == student]
+        graded = {row["grade_id"] for row in rows}
+        assert set(answer.loses) <= graded, f"{student}: tests {answer.loses} not graded"
+        kept = set(answer.loses) - trial.engine_lost(student)
+        assert not kept, f"wrong answer '{answer.why}' ({answer.cell}) scores full marks on {kept}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_stock_nbgrader_catches_every_wrong_answer(assignment, trial_grading):
+    """Stock nbgrader, grading the wrong answers packed a few to a notebook, loses exactly the
+    cells their members lost alone: every wrong answer is caught by nbgrader itself."""
+    trial = trial_grading(assignment)
+    answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
+    assert sorted(m for members in trial.packs.values() for m in members) == [
+        f"wrong-{n:02d}" for n in range(1, len(answers) + 1)
+    ]
+    stock = trial.stock
+    for pack, members in trial.packs.items():
+        rows = stock[stock["student"] == pack]
+        assert len(rows) > 0, f"stock nbgrader did not grade {pack}"
+        lost = set(rows[rows["autograded"] & (rows["score"] < rows["max_score"])]["grade_id"])
+        expected = set().union(*(trial.engine_lost(m) for m in members))
+        assert lost == expected, (pack, members)
 
 
 def test_ruff_is_clean():

@@ -83,6 +83,13 @@ def with_wrong_answer(
     return with_answers(notebook, {answer.cell: answer.code}, name=answer.notebook)
 
 
+def _solutions(source_folder: Path) -> dict[str, nbformat.NotebookNode]:
+    return {
+        path.name: nbformat.read(path, as_version=4)
+        for path in sorted(source_folder.glob("*.ipynb"))
+    }
+
+
 def wrong_answer_submissions(
     source_folder: Path, answers: list[WrongAnswer]
 ) -> dict[str, dict[str, nbformat.NotebookNode]]:
@@ -91,13 +98,70 @@ def wrong_answer_submissions(
     Each submission holds every notebook of the assignment, as a trainee would hand in:
     the source solutions, with the one wrong answer in place.
     """
-    solutions = {
-        path.name: nbformat.read(path, as_version=4)
-        for path in sorted(source_folder.glob("*.ipynb"))
-    }
+    solutions = _solutions(source_folder)
     submissions = {}
     for number, answer in enumerate(answers, start=1):
         submission = dict(solutions)
         submission[answer.notebook] = with_wrong_answer(solutions[answer.notebook], answer)
         submissions[f"wrong-{number:02d}"] = submission
+    return submissions
+
+
+def pack_wrong_answers(answers: list[WrongAnswer], lost: list[set[str]]) -> list[list[int]]:
+    """Group wrong answers so that each group can be handed in as one submission.
+
+    ``lost[i]`` is the set of test cells that wrong answer ``i``, handed in alone, was seen
+    to lose. Two answers share a group only if they replace different cells and lose no
+    test cell in common, so a group's lost cells are exactly the union of its members'
+    (and each lost cell names the one answer that lost it) unless the answers interact.
+    An answer that lost nothing alone stays alone. Groups are filled first come, first
+    served; each holds answer indices in fixture order.
+
+    >>> a = WrongAnswer("n.ipynb", "ex1-answer", "x = 0", "zero", ("ex1-check",))
+    >>> b = WrongAnswer("n.ipynb", "ex1-answer", "x = 2", "two", ("ex1-check",))
+    >>> c = WrongAnswer("n.ipynb", "ex2-answer", "y = 0", "zero", ("ex2-check",))
+    >>> pack_wrong_answers([a, b, c], [{"ex1-check"}, {"ex1-check"}, {"ex2-check"}])
+    [[0, 2], [1]]
+    >>> pack_wrong_answers([a, c], [{"ex1-check", "ex2-check"}, {"ex2-check"}])
+    [[0], [1]]
+    """
+    groups: list[list[int]] = []
+    for index, answer in enumerate(answers):
+        home = None
+        if lost[index]:
+            home = next(
+                (
+                    group
+                    for group in groups
+                    if lost[group[0]]
+                    and all(
+                        (answers[m].notebook, answers[m].cell) != (answer.notebook, answer.cell)
+                        and not lost[m] & lost[index]
+                        for m in group
+                    )
+                ),
+                None,
+            )
+        if home is None:
+            groups.append([index])
+        else:
+            home.append(index)
+    return groups
+
+
+def packed_submissions(
+    source_folder: Path, answers: list[WrongAnswer], groups: list[list[int]]
+) -> dict[str, dict[str, nbformat.NotebookNode]]:
+    """One submission per group of :func:`pack_wrong_answers`, keyed ``pack-01``, ...: the
+    source solutions with every wrong answer of the group in place."""
+    solutions = _solutions(source_folder)
+    submissions = {}
+    for number, group in enumerate(groups, start=1):
+        submission = dict(solutions)
+        for name in {answers[m].notebook for m in group}:
+            replace = {
+                answers[m].cell: answers[m].code for m in group if answers[m].notebook == name
+            }
+            submission[name] = with_answers(solutions[name], replace, name=name)
+        submissions[f"pack-{number:02d}"] = submission
     return submissions

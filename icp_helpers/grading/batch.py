@@ -20,10 +20,13 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from queue import Queue
 from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -34,7 +37,14 @@ from icp_helpers.grading.limits import Limits
 from icp_helpers.grading.pool import Slot, WorkerError
 from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
 from icp_helpers.grading.sandbox import use_sandbox
-from icp_helpers.grading.submission import Submission, fingerprint, finish, prepare
+from icp_helpers.grading.submission import (
+    Scored,
+    Submission,
+    fingerprint,
+    prepare,
+    record_scored,
+    score,
+)
 from icp_helpers.grading.worker import DEFAULT_PRELOAD
 
 Progress = Callable[[SubmissionResult, int, int], None]
@@ -168,11 +178,11 @@ def grade_submissions(
     return report
 
 
-_PREPARING: dict[str, Any] = {}  # what forked preparers need, set before they are forked
+_HELPING: dict[str, Any] = {}  # what forked helpers need, set before they are forked
 
 
 def _die_with_grader(grader: int) -> None:
-    """In a preparer: be killed when the grader dies (even by SIGKILL), so that nothing it
+    """In a helper: be killed when the grader dies (even by SIGKILL), so that nothing it
     forked outlives it, holds its files open or keeps its grading lock."""
     if sys.platform.startswith("linux"):
         import ctypes
@@ -184,10 +194,26 @@ def _die_with_grader(grader: int) -> None:
 
 
 def _prepare(student: str) -> Submission:
-    """Prepare one submission in a preparer process (see :func:`_run_queue`)."""
-    context = _PREPARING
+    """Prepare one submission in a helper process (see :func:`_run_queue`)."""
+    context = _HELPING
     return prepare(
-        context["course"], context["assignment"], student, context["notebooks"], context["limits"]
+        context["course"],
+        context["assignment"],
+        student,
+        list(context["layout"]),
+        context["limits"],
+    )
+
+
+def _score(submission: Submission) -> Scored:
+    """Score one finished submission in a helper process (see :func:`_run_queue`)."""
+    context = _HELPING
+    return score(
+        context["course"],
+        context["assignment"],
+        submission,
+        context["layout"],
+        context["limits"]["timeout"],
     )
 
 
@@ -205,53 +231,53 @@ def _run_queue(
     """Run every notebook of the queued submissions in ``jobs`` slots; finish each submission
     when all its notebooks ran.
 
-    This process's own work overlaps the notebooks' instead of adding to it: submissions are
-    prepared (read, sanitised, scanned) by ``jobs`` preparer processes, the first ones while
-    the slots' workers are still importing; this process hands out notebooks, takes in what
-    the workers report and scores and records each finished submission (the gradebook has
-    one writer).
+    This process's own work overlaps the notebooks' instead of adding to it: ``jobs`` helper
+    processes prepare submissions (read, sanitise, scan; the first ones while the slots'
+    workers are still importing) and score finished ones (and write their autograded
+    notebooks); this process's main thread hands out notebooks and takes in what the
+    workers report, and its recorder thread records each scored submission (the gradebook
+    has one writer).
     """
     waiting: deque[dict[str, Any]] = deque()
     busy: dict[Slot, tuple[Submission, str]] = {}
     open_submissions: dict[str, Submission] = {}
     preparing: deque[Future[Submission]] = deque()
     preload = _modules_imported(course, assignment)
-    _PREPARING.update(course=course, assignment=assignment, notebooks=list(layout))
-    _PREPARING["limits"] = job_limits
-    # forked before the slots start, so no preparer holds a slot's pipes open
-    preparers = ProcessPoolExecutor(
+    _HELPING.update(course=course, assignment=assignment, layout=layout, limits=job_limits)
+    # forked before the slots start (and the recorder's thread), so no helper holds a slot's
+    # pipes open
+    helpers = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_die_with_grader,
         initargs=(os.getpid(),),
     )
+    recorder = _Recorder(course, assignment, done)
 
     def keep_preparing() -> None:
         while queue and len(preparing) < jobs + 1:
-            preparing.append(preparers.submit(_prepare, queue.popleft()))
+            preparing.append(helpers.submit(_prepare, queue.popleft()))
 
-    def take_prepared(wait: bool) -> None:
-        while preparing and (wait or preparing[0].done()):
+    def take_prepared() -> None:
+        while preparing and preparing[0].done():
             submission = preparing.popleft().result()
-            wait = False
             if submission.pending_jobs():
                 open_submissions[submission.student] = submission
                 waiting.extend(submission.pending_jobs())
             else:
-                done(finish(course, assignment, submission, layout, timeout, gradebook))
+                recorder.record(helpers.submit(_score, submission))
 
-    timeout = job_limits["timeout"]
     slots = [Slot(scratch / f"slot-{n}", preload, sandboxed=sandbox) for n in range(jobs)]
-    gradebook = Gradebook(course.db_url, course.course_id)  # one for the batch (see record)
     try:
         keep_preparing()
         for slot in slots:
             slot.launch()
+        recorder.start()
         for slot in slots:
             slot.wait_until_ready()
-        while queue or preparing or waiting or busy or open_submissions:
+        while (queue or preparing or waiting or busy or open_submissions) and recorder.ok():
             keep_preparing()
-            take_prepared(wait=not waiting and not busy)
+            take_prepared()
             for slot in slots:
                 if slot not in busy and waiting:
                     job = waiting.popleft()
@@ -261,16 +287,64 @@ def _run_queue(
                     slot.submit(job)
                     busy[slot] = (submission, name)
             for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
-                submission = open_submissions.pop(student)
-                done(finish(course, assignment, submission, layout, timeout, gradebook))
+                recorder.record(helpers.submit(_score, open_submissions.pop(student)))
             if busy:
-                _take_reports(busy, 0.02 if preparing and not waiting else None)
+                _take_reports(busy, 0.02 if preparing else None)
+            elif preparing:
+                futures.wait(list(preparing), return_when=futures.FIRST_COMPLETED)
+        recorder.finish()
     finally:
-        gradebook.close()
-        preparers.shutdown(wait=True, cancel_futures=True)
-        _PREPARING.clear()
+        recorder.stop()
+        helpers.shutdown(wait=True, cancel_futures=True)
+        _HELPING.clear()
         for slot in slots:
             slot.close()
+
+
+class _Recorder(threading.Thread):
+    """The batch's one gradebook writer: records scored submissions, in the order they were
+    handed to it, while the grader's main thread keeps the slots busy.
+
+    :meth:`finish` waits for everything handed over and raises the first error met;
+    :meth:`stop` abandons whatever is left (after an error or an interruption).
+    """
+
+    def __init__(
+        self, course: GradingCourse, assignment: str, done: Callable[[SubmissionResult], None]
+    ) -> None:
+        super().__init__(name="gradebook-recorder", daemon=True)
+        self.course, self.assignment, self.done = course, assignment, done
+        self.inbox: Queue[Future[Scored] | None] = Queue()
+        self.error: BaseException | None = None
+        self.abandon = threading.Event()
+
+    def record(self, scored: Future[Scored]) -> None:
+        self.inbox.put(scored)
+
+    def ok(self) -> bool:
+        return self.error is None
+
+    def run(self) -> None:
+        # one gradebook for the batch (see record), opened in the thread that uses it
+        try:
+            with Gradebook(self.course.db_url, self.course.course_id) as gradebook:
+                while (scored := self.inbox.get()) is not None and not self.abandon.is_set():
+                    result = record_scored(self.course, self.assignment, scored.result(), gradebook)
+                    self.done(result)
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread
+            self.error = error
+
+    def finish(self) -> None:
+        self.inbox.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        if self.is_alive():
+            self.abandon.set()
+            self.inbox.put(None)
+            self.join()
 
 
 def _take_reports(busy: dict[Slot, tuple[Submission, str]], timeout: float | None) -> None:

@@ -7,8 +7,8 @@ so a grader killed part way leaves the gradebook exactly as it was before that
 submission. Grades are updated in place (nbgrader keeps one row per cell and student),
 so re-running never duplicates them.
 
-After the commit the autograded notebooks are written (atomically) and last of all a
-small "done" marker under ``<course>/.icp-grading/<assignment>/<student>.json`` holding
+The autograded notebooks are written (atomically) before the commit, and after it, last of
+all, a small "done" marker under ``<course>/.icp-grading/<assignment>/<student>.json`` holding
 the submission's fingerprint. :func:`is_done` trusts a submission only when its marker
 matches the current files, so an interrupted run is simply graded again.
 """
@@ -184,19 +184,16 @@ def _late_penalty(gradebook, name, assignment, student, config) -> None:
             notebook.late_submission_penalty = max(0, min(penalty, notebook.score))
 
 
-def write_outputs(
-    autograded_folder: Path,
-    notebooks: dict[str, Any],
-    course_root: Path,
-    assignment: str,
-    student: str,
-    summary: dict[str, Any],
-) -> None:
-    """Write the autograded notebooks, then the done marker (last, so it proves the rest)."""
+def write_notebooks(autograded_folder: Path, notebooks: dict[str, Any]) -> None:
+    """Write the autograded notebooks (each atomically; ``None`` for one that did not run)."""
     for name, notebook in notebooks.items():
         if notebook is not None:
             autograded_folder.mkdir(parents=True, exist_ok=True)
             atomic_write(autograded_folder / f"{name}.ipynb", nbformat.writes(notebook))
+
+
+def mark_done(course_root: Path, assignment: str, student: str, summary: dict[str, Any]) -> None:
+    """Write the done marker: last of all, after the gradebook commit, so it proves the rest."""
     marker = marker_path(course_root, assignment, student)
     marker.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(marker, json.dumps(summary, indent=1))

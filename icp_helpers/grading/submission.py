@@ -2,8 +2,9 @@
 
 :func:`prepare` reads and sanitises each notebook, scans it for tampering, lays out the
 autograded folder (as nbgrader does: the student's other files, then the course's data
-files over them) and writes the cells each run needs. :func:`finish` scores the runs,
-records them in one gradebook transaction and writes the autograded notebooks.
+files over them) and writes the cells each run needs. :func:`score` scores the runs and
+writes the autograded notebooks; :func:`record_scored` records the scores in one gradebook
+transaction and marks the submission done.
 """
 
 from __future__ import annotations
@@ -223,27 +224,41 @@ def _run_problems(plan: NotebookPlan, run: RunLog, timeout: float) -> tuple[list
     return problems, stopped
 
 
-def finish(
+@dataclass
+class Scored:
+    """A finished submission, scored and its autograded notebooks written, ready to record.
+
+    ``notebooks`` maps each notebook name to (its executed notebook or None, its cell
+    scores); ``note`` goes on the first answer cell's comment of an unusable notebook."""
+
+    student: str
+    fingerprint: str
+    timestamp: Any
+    notebooks: dict[str, tuple[Any, list[CellScore]]]
+    note: str
+    result: SubmissionResult
+
+
+def score(
     course: GradingCourse,
     assignment: str,
     submission: Submission,
     graded_cells: dict[str, list[tuple[str, float]]],
     timeout: float,
-    gradebook: Gradebook | None = None,
-) -> SubmissionResult:
-    """Score every notebook of a finished submission, record it, and report it.
+) -> Scored:
+    """Score every notebook of a finished submission and write its autograded notebooks.
 
-    ``gradebook``: an open gradebook to record through (a batch keeps one open)."""
+    Nothing here touches the gradebook, so a batch scores in helper processes while its
+    own process records (see :func:`record_scored`)."""
     kinds: list[tuple[str, str]] = []
-    recorded: dict[str, tuple[Any, list[CellScore]]] = {}
-    executed_notebooks: dict[str, Any] = {}
+    notebooks: dict[str, tuple[Any, list[CellScore]]] = {}
     note = ""
     for name, plan in submission.plans.items():
         intake = plan.intake
         if intake.notebook is None:
             kinds.append((intake.outcome or "corrupt", intake.reason))
             note = note or intake.reason
-            recorded[name] = (None, zero_scores(name, graded_cells[name], intake.reason))
+            notebooks[name] = (None, zero_scores(name, graded_cells[name], intake.reason))
             continue
         kinds.extend(intake.notes)
         run = plan.run
@@ -260,29 +275,16 @@ def finish(
             "engine": ENGINE_VERSION,
             "problems": [reason for _, reason in kinds],
         }
-        recorded[name] = (executed, scores)
-        executed_notebooks[name] = executed
-    record.record_submission(
-        course.db_url,
-        course.course_id,
-        assignment,
-        submission.student,
-        recorded,
-        timestamp=submission.timestamp,
-        config=course.config,
-        note=note,
-        gradebook=gradebook,
-    )
+        notebooks[name] = (executed, scores)
     outcome = most_serious([kind for kind, _ in kinds])
-    reason = next((text for kind, text in kinds if kind == outcome), "")
-    all_scores = [score for _, scores in recorded.values() for score in scores]
+    all_scores = [s for _, scores in notebooks.values() for s in scores]
     result = SubmissionResult(
         student=submission.student,
         outcome=outcome,
-        reason=reason,
+        reason=next((text for kind, text in kinds if kind == outcome), ""),
         problems=[f"{kind}: {text}" for kind, text in kinds],
-        score=sum(score.auto_score or 0.0 for score in all_scores),
-        max_score=sum(score.max_score for score in all_scores),
+        score=sum(s.auto_score or 0.0 for s in all_scores),
+        max_score=sum(s.max_score for s in all_scores),
         flagged=[
             FlaggedCell(s.notebook, s.grade_id, s.reason, s.tampering)
             for s in all_scores
@@ -290,14 +292,39 @@ def finish(
         ],
         seconds=time.monotonic() - submission.started,
     )
-    record.write_outputs(
+    record.write_notebooks(
         course.autograded_folder(submission.student, assignment),
-        executed_notebooks,
+        {name: executed for name, (executed, _) in notebooks.items()},
+    )
+    return Scored(
+        submission.student, submission.fingerprint, submission.timestamp, notebooks, note, result
+    )
+
+
+def record_scored(
+    course: GradingCourse, assignment: str, scored: Scored, gradebook: Gradebook | None = None
+) -> SubmissionResult:
+    """Record a scored submission in one gradebook transaction, then mark it done.
+
+    ``gradebook``: an open gradebook to record through (a batch keeps one open)."""
+    record.record_submission(
+        course.db_url,
+        course.course_id,
+        assignment,
+        scored.student,
+        scored.notebooks,
+        timestamp=scored.timestamp,
+        config=course.config,
+        note=scored.note,
+        gradebook=gradebook,
+    )
+    result = scored.result
+    record.mark_done(
         course.root,
         assignment,
-        submission.student,
+        scored.student,
         {
-            "fingerprint": submission.fingerprint,
+            "fingerprint": scored.fingerprint,
             "outcome": result.outcome,
             "reason": result.reason,
             "problems": result.problems,

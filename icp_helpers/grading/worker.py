@@ -23,6 +23,7 @@ memory or file descriptors (it is not dumpable). The worker never runs learner c
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -262,6 +263,11 @@ def main(argv: list[str]) -> None:
     from icp_helpers.grading.shell import make_shell
 
     shell = make_shell()
+    # Everything imported so far is frozen out of the garbage collector's reach: a child's
+    # collections then never touch (and so copy) the pages it shares with this process,
+    # which costs most in the sandbox (measured: a chart's first drawing 0.30 s -> 0.12 s).
+    gc.collect()
+    gc.freeze()
     _not_dumpable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the worker stops
     _report({"ready": True, "pid": os.getpid()})

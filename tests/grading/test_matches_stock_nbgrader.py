@@ -1,10 +1,10 @@
 """Honest submissions score exactly what stock ``nbgrader autograde`` gives, cell by cell.
 
-For every assignment: its solution, its unedited release and every wrong-answer fixture
-are graded by stock nbgrader in one course copy and by ``grade_submissions`` in another
-(the session's ``trial_grading``, shared with the course gates); every grade must agree and
-nothing may be flagged. A correct answer that prints a Python warning is the one deliberate
-difference: stock nbgrader scores the test cell zero.
+For every assignment: its solution, its unedited release and its wrong-answer fixtures
+(packed a few to a notebook) are graded by stock nbgrader in one course copy and by
+``grade_submissions`` in another (the session's ``trial_grading``, shared with the course
+gates); every grade must agree and nothing honest may be flagged. A correct answer that
+prints a Python warning is the one deliberate difference: stock nbgrader scores the test cell zero.
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ pytestmark = pytest.mark.slow
 def test_every_honest_submission_scores_as_stock_nbgrader(trial_grading, assignment):
     trial = trial_grading(assignment)
     honest = trial.stock[~trial.stock["student"].str.startswith("look-")]
-    assert len(honest) > 0
-    assert {key for key in trial.engine if not key[0].startswith("look-")} == {
+    assert set(honest["student"]) == {"solution", "blank", *trial.packs}
+    assert {key for key in trial.engine if key[0] in set(honest["student"])} == {
         (row.student, row.notebook.removesuffix(".ipynb"), row.grade_id)
         for row in honest.itertuples()
     }
     for row in honest.itertuples():
         mine = trial.engine[(row.student, row.notebook.removesuffix(".ipynb"), row.grade_id)]
         assert (mine["score"], mine["max_score"]) == (row.score, row.max_score), row
-    for student in set(honest["student"]):
+    for student in [s for s in trial.results if not s.startswith("look-")]:
         result = trial.results[student]
         assert not result.flagged and result.outcome == "graded", (student, result.problems)
 
