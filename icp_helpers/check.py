@@ -18,8 +18,10 @@ of a notebook can run them all again with :func:`check_your_work`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import numbers
+import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -29,6 +31,8 @@ from icp_helpers.errors import IcpError
 
 __all__ = [
     "CheckFailed",
+    "answer_digest",
+    "check_answer",
     "check_between",
     "check_choice",
     "check_columns",
@@ -37,6 +41,8 @@ __all__ = [
     "check_integer",
     "check_list",
     "check_number",
+    "check_option",
+    "check_plotted",
     "check_proportion",
     "check_text",
     "check_your_work",
@@ -248,7 +254,7 @@ def check_choice(
     if value.strip().casefold() not in normalised:
         listed = ", ".join(repr(option) for option in options)
         raise _fail(name, f"should be one of {listed}, but it is {value!r}.", None)
-    if normalised[value.strip().casefold()] != expected:
+    if value.strip().casefold() != expected.strip().casefold():
         raise _fail(name, "is not the best option.", hint)
 
 
@@ -420,25 +426,213 @@ def check_figure(
         raise _fail(name, f"should show at least {min_lines} line(s).", None)
 
 
+def _canonical(value: object) -> str:
+    """The text an answer is fingerprinted by: text without case or outer spaces, whole
+    numbers as written, decimals to 4 significant figures, lists item by item."""
+    kind = type(value)
+    if kind is str:
+        return "text:" + str(value).strip().casefold()
+    if kind in INTEGER_TYPES and isinstance(value, numbers.Integral):
+        return f"number:{int(value)}"
+    if kind in FLOAT_TYPES and isinstance(value, numbers.Real):
+        number = float(value)
+        if number.is_integer():
+            return f"number:{int(number)}"
+        return f"number:{float(f'{number:.4g}')!r}"
+    if kind in (list, tuple):
+        return "list:[" + ",".join(_canonical(item) for item in value) + "]"  # type: ignore[attr-defined]
+    return f"other:{kind.__name__}"
+
+
+def answer_digest(value: object) -> str:
+    """A fingerprint of an answer, so that a self-check can recognise the right answer (and
+    known slips) without printing it in the notebook.
+
+    Text ignores case and outer spaces; a decimal counts to 4 significant figures; a whole
+    number stored as a decimal (``12.0``) counts as the whole number.
+
+    >>> answer_digest("No signal") == answer_digest(" no signal ")
+    True
+    >>> answer_digest(0.123456) == answer_digest(0.12346), answer_digest(12) == answer_digest(12.0)
+    (True, True)
+    >>> answer_digest(41) == answer_digest("41")
+    False
+    """
+    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:16]
+
+
+_KINDS: dict[str, Callable[[object, str], object]] = {
+    "number": lambda value, name: _as_float(value, name),
+    "whole number": lambda value, name: _as_integer(value, name),
+    "text": lambda value, name: _as_text(value, name),
+}
+
+
+def _as_text(value: object, name: str) -> str:
+    if type(value) is not str:
+        raise _fail(
+            name, f"should be text in quotation marks, but it is {_describe_type(value)}.", None
+        )
+    return value
+
+
+def check_answer(
+    value: object,
+    digest: str,
+    *,
+    name: str,
+    hint: str,
+    kind: str | None = None,
+    mistakes: dict[str, str] | None = None,
+) -> None:
+    """Check an answer against the :func:`answer_digest` of the right one.
+
+    ``kind`` ("number", "whole number" or "text"), if given, is checked first, with the
+    usual plain message. ``mistakes`` maps the digest of a known slip to what that slip is,
+    in words that name the slip without giving the answer; any other wrong answer gets
+    ``hint``.
+
+    >>> right, per_100 = answer_digest(4.2), answer_digest(0.42)
+    >>> check_answer(4.2, right, name="rate", hint="Look again at Section 2.")
+    >>> check_answer(0.42, right, name="rate", hint="Look again at Section 2.",
+    ...              mistakes={per_100: "is 10 times too small: the rate is per 1,000."})
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate` is 10 times too small: the rate is per 1,000.
+    """
+    if kind is not None:
+        _KINDS[kind](value, name)
+    given = answer_digest(value)
+    if given == digest:
+        return
+    slip = (mistakes or {}).get(given)
+    if slip is not None:
+        raise CheckFailed(f"`{name}` {slip}")
+    raise _fail(name, "is not right yet.", hint)
+
+
+def check_option(
+    value: object,
+    digest: str,
+    *,
+    name: str,
+    options: Sequence[str],
+    hint: str,
+    mistakes: dict[str, str] | None = None,
+) -> None:
+    """Check a multiple-choice answer against the :func:`answer_digest` of the right option.
+
+    The answer must be one of ``options`` (letter case and outer spaces do not matter);
+    then it is checked as :func:`check_answer` does, so the right option is never shown.
+
+    >>> options = ["no signal", "shift", "trend"]
+    >>> check_option(" Shift", answer_digest("shift"), name="signal", options=options,
+    ...              hint="Read the table again. (Section 4)")
+    >>> check_option("trend", answer_digest("shift"), name="signal", options=options,
+    ...              hint="Read the table again. (Section 4)")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `signal` is not right yet. Read the table again. (Section 4)
+    """
+    text = _as_text(value, name)
+    if text.strip().casefold() not in {option.strip().casefold() for option in options}:
+        listed = ", ".join(repr(option) for option in options)
+        raise _fail(name, f"should be one of {listed}, but it is {text!r}.", None)
+    check_answer(text, digest, name=name, hint=hint, mistakes=mistakes)
+
+
+def check_plotted(
+    ax: object,
+    values: Sequence[float],
+    *,
+    name: str,
+    hint: str,
+    mistakes: dict[str, Sequence[float]] | None = None,
+) -> None:
+    """Check that a line of chart ``ax`` shows ``values``, one point each, in order.
+
+    ``mistakes`` maps what a slip is (in words) to the values that slip would plot.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([10, 11, 12], [600, 610, 590])
+    >>> check_plotted(ax, [3, 5, 4], name="ax", hint="Plot the incidents. (Section 7)",
+    ...               mistakes={"shows the bed days, not the incidents.": [600, 610, 590]})
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `ax` shows the bed days, not the incidents.
+    >>> plt.close(fig)
+    """
+    from matplotlib.axes import Axes
+
+    if not (isinstance(ax, Axes) and type(ax).__module__.startswith("matplotlib.")):
+        raise _fail(name, f"should be a matplotlib chart, but it is {_describe_type(ax)}.", None)
+
+    def same(line: object, wanted: Sequence[float]) -> bool:
+        try:
+            shown = [float(v) for v in line.get_ydata()]  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            return False
+        return len(shown) == len(wanted) and all(
+            math.isclose(a, float(b), rel_tol=1e-9, abs_tol=1e-12)
+            for a, b in zip(shown, wanted, strict=True)
+        )
+
+    lines = ax.get_lines()
+    if any(same(line, values) for line in lines):
+        return
+    for slip, wrong in (mistakes or {}).items():
+        if any(same(line, wrong) for line in lines):
+            raise CheckFailed(f"`{name}` {slip}")
+    raise _fail(name, "does not show the right values yet.", hint)
+
+
 _REGISTRY: dict[str, Callable[[], None]] = {}
+
+
+def _said_plainly(error: Exception) -> str:
+    """What a failed self-check tells the learner, in one line."""
+    if isinstance(error, NameError):
+        missing = getattr(error, "name", None) or str(error)
+        return f"not answered yet: run your answer cell (`{missing}` is not defined yet)."
+    if isinstance(error, CheckFailed):
+        return str(error)
+    return f"your answer raised {type(error).__name__}: {error}"
+
+
+def _under_nbgrader() -> bool:
+    """Whether nbgrader (or the course's grader) is running this notebook."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 def visible_check(label: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
     """Register a self-check, run it at once, and keep it for :func:`check_your_work`.
 
-    Used as a decorator in a notebook's visible test cell. It raises on failure,
-    so nbgrader and the learner both see it fail.
+    Used as a decorator in a notebook's visible test cell. A learner sees one line: ✓ and
+    the label, or ✗, the label and the hint; the notebook carries on, so Run All always
+    reaches the closing :func:`check_your_work`. While nbgrader grades the notebook
+    (``NBGRADER_EXECUTION`` is set) a failed check raises instead, so the cell scores zero.
 
     >>> @visible_check("Exercise 1: a number")
     ... def _():
     ...     check_integer(3, 3, name="answer")
     ✓ Exercise 1: a number
+    >>> @visible_check("Exercise 2")
+    ... def _():
+    ...     check_integer(total, 12, name="total")
+    ✗ Exercise 2: not answered yet: run your answer cell (`total` is not defined yet).
     """
 
     def register(check: Callable[[], None]) -> Callable[[], None]:
         _REGISTRY[label] = check
-        check()
-        print(f"✓ {label}")
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - every failure is told the same way
+            if _under_nbgrader():
+                raise
+            print(f"✗ {label}: {_said_plainly(error)}")
+        else:
+            print(f"✓ {label}")
         return check
 
     return register
@@ -461,7 +655,7 @@ def check_your_work() -> pd.DataFrame:
         try:
             check()
         except Exception as error:  # a NameError or TypeError also means "not done yet"
-            rows.append({"exercise": label, "passes": False, "hint": str(error)})
+            rows.append({"exercise": label, "passes": False, "hint": _said_plainly(error)})
         else:
             rows.append({"exercise": label, "passes": True, "hint": ""})
     return pd.DataFrame(rows, columns=["exercise", "passes", "hint"])

@@ -156,11 +156,24 @@ def test_check_your_work_reruns_checks_against_current_answers():
     check._REGISTRY.clear()
 
 
-def test_visible_check_raises_so_nbgrader_sees_the_failure():
+def test_visible_check_raises_so_nbgrader_sees_the_failure(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(CheckFailed):
 
         @check.visible_check("Exercise 2")
         def _():
             check.check_integer(1, 2, name="x")
 
+    check._REGISTRY.clear()
+
+
+def test_visible_check_tells_a_learner_in_one_line_and_carries_on(monkeypatch, capsys):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    @check.visible_check("Exercise 2")
+    def _():
+        check.check_integer(1, 2, name="x", hint="Count again. (Section 1)")
+
+    said = capsys.readouterr().out
+    assert said == "✗ Exercise 2: `x` is not the right number. Count again. (Section 1)\n"
     check._REGISTRY.clear()
