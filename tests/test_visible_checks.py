@@ -29,6 +29,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 #: Assignments whose visible self-checks check correctness (issue 13 converts the rest).
 CHECKED = ["00-getting-started"]
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def slot(tmp_path_factory):
