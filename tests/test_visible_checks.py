@@ -1,6 +1,6 @@
 """A learner working alone can trust every ✓: each documented mistake fails a visible self-check.
 
-For each assignment whose self-checks check correctness (``CHECKED``), the release notebook
+For each assignment, the release notebook
 (what a learner works in: no hidden tests) is run filled with the solution's answers, and
 again filled with each wrong-answer fixture. The solution must pass every visible check;
 each wrong answer must make every test cell it ``loses`` print a ✗ line with a hint about
@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from icp_helpers.course.answers import filled_release
+from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers
 from icp_helpers.grading.pool import Slot
 from icp_helpers.grading.sandbox import sandbox_problem
@@ -26,15 +27,8 @@ from icp_helpers.grading.worker import DEFAULT_PRELOAD
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
-#: Assignments whose visible self-checks check correctness (issue 13 converts the rest).
-CHECKED = [
-    "00-getting-started",
-    "01-coach-and-system",
-    "02-measurement",
-    "03-run-charts",
-    "04-testing-changes",
-    "05-understanding-variation",
-]
+#: Every assignment: its visible self-checks check correctness.
+CHECKED = assignment_names(ROOT)
 
 pytestmark = pytest.mark.slow
 
