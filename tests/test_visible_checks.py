@@ -19,10 +19,10 @@ import pytest
 from icp_helpers.course.answers import filled_release
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers
+from icp_helpers.grading.batch import modules_to_preload
 from icp_helpers.grading.pool import Slot
 from icp_helpers.grading.sandbox import sandbox_problem
 from icp_helpers.grading.submission import code_cells
-from icp_helpers.grading.worker import DEFAULT_PRELOAD
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -36,7 +36,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def slot(tmp_path_factory):
     work = tmp_path_factory.mktemp("visible") / "slot"
-    slot = Slot(work, ["scipy", *DEFAULT_PRELOAD], sandboxed=sandbox_problem() is None)
+    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
+    slot = Slot(work, preload, sandboxed=sandbox_problem() is None)
     slot.start()
     yield slot
     slot.close()

@@ -72,8 +72,14 @@ def _assignment_layout(course: GradingCourse, assignment: str) -> dict[str, list
 
 def _modules_imported(course: GradingCourse, assignment: str) -> list[str]:
     """Top-level modules the assignment's source notebooks import (to preload them)."""
+    return modules_to_preload(sorted(course.source_folder(assignment).glob("*.ipynb")))
+
+
+def modules_to_preload(notebooks: list[Path]) -> list[str]:
+    """The worker's usual modules and every module ``notebooks`` import, for a slot that
+    will run them (a slot imports them once, not once per notebook)."""
     modules: list[str] = []
-    for path in sorted(course.source_folder(assignment).glob("*.ipynb")):
+    for path in notebooks:
         try:
             cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError):
