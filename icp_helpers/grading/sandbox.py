@@ -117,6 +117,18 @@ def sandbox_problem() -> str | None:
             "may be switched off (sysctl kernel.unprivileged_userns_clone=1, or "
             "user.max_user_namespaces above 0)"
         )
+    python = subprocess.run(
+        sandbox_command(Path("/"), [sys.executable, "-c", "import icp_helpers"], bind_work=False),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if python.returncode != 0:
+        said = (python.stderr.strip().splitlines() or ["no message"])[-1]
+        return (
+            f"Python cannot run inside the sandbox ({said}); the sandbox gives notebooks an "
+            "empty /tmp, so keep the course's Python environment outside /tmp"
+        )
     return None
 
 
