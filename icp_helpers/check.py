@@ -216,11 +216,7 @@ def check_text(
     ...
     icp_helpers.check.CheckFailed: `column` should be text in quotation marks, ...
     """
-    if type(value) is not str:
-        raise _fail(
-            name, f"should be text in quotation marks, but it is {_describe_type(value)}.", None
-        )
-    given, wanted = value.strip(), expected.strip()
+    given, wanted = _as_text(value, name).strip(), expected.strip()
     if not case_sensitive:
         given, wanted = given.casefold(), wanted.casefold()
     if given != wanted:
@@ -250,8 +246,7 @@ def check_choice(
             f"should be one of the options in quotation marks, not {_describe_type(value)}.",
             None,
         )
-    normalised = {option.casefold(): option for option in options}
-    if value.strip().casefold() not in normalised:
+    if value.strip().casefold() not in {option.casefold() for option in options}:
         listed = ", ".join(repr(option) for option in options)
         raise _fail(name, f"should be one of {listed}, but it is {value!r}.", None)
     if value.strip().casefold() != expected.strip().casefold():
@@ -461,19 +456,19 @@ def answer_digest(value: object) -> str:
     return hashlib.sha256(_canonical(value).encode()).hexdigest()[:16]
 
 
-_KINDS: dict[str, Callable[[object, str], object]] = {
-    "number": lambda value, name: _as_float(value, name),
-    "whole number": lambda value, name: _as_integer(value, name),
-    "text": lambda value, name: _as_text(value, name),
-}
-
-
 def _as_text(value: object, name: str) -> str:
     if type(value) is not str:
         raise _fail(
             name, f"should be text in quotation marks, but it is {_describe_type(value)}.", None
         )
     return value
+
+
+_KINDS: dict[str, Callable[[object, str], object]] = {
+    "number": _as_float,
+    "whole number": _as_integer,
+    "text": _as_text,
+}
 
 
 def check_answer(
