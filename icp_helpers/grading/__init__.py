@@ -15,7 +15,30 @@ and :mod:`~icp_helpers.grading.batch` (putting it together),
 :mod:`~icp_helpers.grading.feedback`.
 """
 
-from icp_helpers.grading.batch import grade_submissions
-from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from icp_helpers.grading.batch import grade_submissions
+    from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
 
 __all__ = ["FlaggedCell", "GradingReport", "SubmissionResult", "grade_submissions"]
+
+# The package's names are imported when first used, not with the package: a grading slot's
+# worker (``python -m icp_helpers.grading.worker``) imports this package first, and
+# ``grade_submissions`` would bring in nbgrader and its server extensions (over 3 s) in every
+# worker, which needs none of it.
+_HOMES = {
+    "grade_submissions": "icp_helpers.grading.batch",
+    "FlaggedCell": "icp_helpers.grading.report",
+    "GradingReport": "icp_helpers.grading.report",
+    "SubmissionResult": "icp_helpers.grading.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -153,6 +153,18 @@ def make_shell() -> GradingShell:
     return GradingShell.instance(config=config)
 
 
+def warm_tracebacks(shell: GradingShell) -> None:
+    """Format one traceback in ``shell`` without running a cell (its history and execution
+    count are untouched), so that the children forked from a warmed worker inherit what the
+    first traceback costs: ``inspect.getmodule``'s map of every loaded module's file, which
+    it builds the first time it meets a file of no module, such as a cell's (measured: a
+    failing check's traceback 0.33 s -> 0.12 s in a child)."""
+    try:
+        exec(compile("1 / 0", "<warm-up>", "exec"), {})  # noqa: S102 - a fixed warm-up line
+    except ZeroDivisionError:
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
+
+
 def run_source(shell: GradingShell, source: str) -> list[dict[str, Any]]:
     """Run one cell's source in ``shell`` and return its outputs (stdout and stderr captured)."""
     saved = sys.stdout, sys.stderr

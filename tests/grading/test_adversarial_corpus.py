@@ -16,7 +16,8 @@ from icp_helpers.grading.record import read_gradebook
 
 from .conftest import ASSIGNMENT, corpus_entries
 
-pytestmark = pytest.mark.slow
+# slow; one xdist worker runs the whole module, so the corpus is graded once, not per worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("adversarial")]
 
 ENTRIES = corpus_entries()
 
