@@ -12,3 +12,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 settings.register_profile("course", deadline=None)
 settings.load_profile("course")
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``pytest -n auto`` (``make test``) starts two test workers per CPU, not one.
+
+    Much of a test's time is spent waiting on other processes (nbgrader, kernels, sandboxed
+    grading workers, PostgreSQL), so one worker per CPU left the CPUs idle about half the time
+    (measured: 14 min of CPU in a 14:46 run on 2 CPUs).
+    """
+    return 2 * len(os.sched_getaffinity(0))
