@@ -33,7 +33,7 @@ CHECKED = assignment_names(ROOT)
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one warmed slot per test worker
 def slot(tmp_path_factory):
     work = tmp_path_factory.mktemp("visible") / "slot"
     preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))

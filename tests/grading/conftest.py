@@ -83,7 +83,7 @@ def corpus_files(entry: dict) -> dict[str, str]:
     return {NOTEBOOK: json.dumps(notebook, indent=1)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus_course(tmp_path_factory, generated_course):
     """Assignment 00 generated, with every adversarial entry submitted, before grading."""
     course = generated_course(tmp_path_factory.mktemp("corpus") / "course")

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("adversarial")]
 ENTRIES = corpus_entries()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker (see the containment tests)
 def graded(corpus_course):
     report = grade_submissions(corpus_course, ASSIGNMENT, jobs=2, timeout=10, memory_mb=512)
     course = load_course(corpus_course)

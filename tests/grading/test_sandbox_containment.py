@@ -94,7 +94,9 @@ def _grades(course: Path) -> dict:
     return {(r["student"], r["grade_id"]): r for r in rows}
 
 
-@pytest.fixture(scope="module")
+# session-scoped: xdist interleaves other modules on this group's worker, and a module
+# fixture would be built again each time the worker came back to this module
+@pytest.fixture(scope="session")
 def contained(tmp_path_factory, generated_course) -> Contained:
     course = generated_course(tmp_path_factory.mktemp("hostile") / "course")
     (course / "roster.csv").write_text(f"id,name\nhonest-1,{ROSTER_SECRET}\n", encoding="utf-8")
