@@ -477,7 +477,7 @@ def answer_digest(value: object, *, figures: int = SIGNIFICANT_FIGURES) -> str:
 
 
 def _decimals(value: object) -> list[float]:
-    """The decimals (not whole numbers) in an answer, or in a list of answers."""
+    """The decimal (float) numbers in an answer, or in a list of answers."""
     if type(value) in (list, tuple):
         return [number for item in value for number in _decimals(item)]  # type: ignore[attr-defined]
     if type(value) in FLOAT_TYPES and isinstance(value, numbers.Real):
