@@ -421,9 +421,19 @@ def check_figure(
         raise _fail(name, f"should show at least {min_lines} line(s).", None)
 
 
-def _canonical(value: object) -> str:
+#: How many significant figures of a decimal an answer's fingerprint keeps. Seven, so that
+#: two decimals with the same fingerprint differ by less than one part in a million: a ✓ from
+#: a self-check then means the hidden tests (``check_number``, relative tolerance 1e-6)
+#: accept the answer too, and a value rounded by hand (even to six figures) is not a ✓.
+SIGNIFICANT_FIGURES = 7
+
+#: The figures of the rounding fingerprint (``rounded`` in :func:`check_answer`).
+ROUNDED_FIGURES = 3
+
+
+def _canonical(value: object, figures: int = SIGNIFICANT_FIGURES) -> str:
     """The text an answer is fingerprinted by: text without case or outer spaces, whole
-    numbers as written, decimals to 4 significant figures, lists item by item."""
+    numbers as written, decimals to ``figures`` significant figures, lists item by item."""
     kind = type(value)
     if kind is str:
         return "text:" + str(value).strip().casefold()
@@ -433,27 +443,57 @@ def _canonical(value: object) -> str:
         number = float(value)
         if number.is_integer():
             return f"number:{int(number)}"
-        return f"number:{float(f'{number:.4g}')!r}"
+        return f"number:{float(f'{number:.{figures}g}')!r}"
     if kind in (list, tuple):
-        return "list:[" + ",".join(_canonical(item) for item in value) + "]"  # type: ignore[attr-defined]
+        items = ",".join(_canonical(item, figures) for item in value)  # type: ignore[attr-defined]
+        return f"list:[{items}]"
     return f"other:{kind.__name__}"
 
 
-def answer_digest(value: object) -> str:
+def answer_digest(value: object, *, figures: int = SIGNIFICANT_FIGURES) -> str:
     """A fingerprint of an answer, so that a self-check can recognise the right answer (and
     known slips) without printing it in the notebook.
 
-    Text ignores case and outer spaces; a decimal counts to 4 significant figures; a whole
-    number stored as a decimal (``12.0``) counts as the whole number.
+    Text ignores case and outer spaces; a decimal counts to ``figures`` significant figures
+    (7 unless told: two decimals that share a fingerprint differ by less than the hidden tests'
+    tolerance of one part in a million, so a value rounded by hand does not match); a whole
+    number stored as a decimal (``12.0``) counts as the whole number. ``figures=3`` gives
+    the ``rounded`` fingerprint of :func:`check_answer`.
 
     >>> answer_digest("No signal") == answer_digest(" no signal ")
     True
-    >>> answer_digest(0.123456) == answer_digest(0.12346), answer_digest(12) == answer_digest(12.0)
-    (True, True)
+    >>> answer_digest(12.3456789) == answer_digest(12.34567891)
+    True
+    >>> answer_digest(12) == answer_digest(12.0)
+    True
+    >>> answer_digest(12.3456789) == answer_digest(12.3457)  # rounded to 6 figures
+    False
+    >>> answer_digest(12.3456789, figures=3) == answer_digest(12.35, figures=3)
+    True
     >>> answer_digest(41) == answer_digest("41")
     False
     """
-    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:16]
+    return hashlib.sha256(_canonical(value, figures).encode()).hexdigest()[:16]
+
+
+def _decimals(value: object) -> list[float]:
+    """The decimal (float) numbers in an answer, or in a list of answers."""
+    if type(value) in (list, tuple):
+        return [number for item in value for number in _decimals(item)]  # type: ignore[attr-defined]
+    if type(value) in FLOAT_TYPES and isinstance(value, numbers.Real):
+        return [float(value)]
+    return []
+
+
+def _looks_rounded(value: object, rounded: str) -> bool:
+    """Whether ``value`` has decimals, each with fewer figures than a fingerprint keeps, and
+    agrees with the right answer to :data:`ROUNDED_FIGURES` figures: a value rounded, or typed
+    in, from the right one."""
+    decimals = _decimals(value)
+    short = all(
+        math.isfinite(d) and d == float(f"{d:.{SIGNIFICANT_FIGURES - 1}g}") for d in decimals
+    )
+    return bool(decimals) and short and answer_digest(value, figures=ROUNDED_FIGURES) == rounded
 
 
 def _as_text(value: object, name: str) -> str:
@@ -479,13 +519,16 @@ def check_answer(
     hint: str,
     kind: str | None = None,
     mistakes: dict[str, str] | None = None,
+    rounded: str | None = None,
 ) -> None:
     """Check an answer against the :func:`answer_digest` of the right one.
 
     ``kind`` ("number", "whole number" or "text"), if given, is checked first, with the
     usual plain message. ``mistakes`` maps the digest of a known slip to what that slip is,
-    in words that name the slip without giving the answer; any other wrong answer gets
-    ``hint``.
+    in words that name the slip without giving the answer. ``rounded``, for an answer with
+    decimals, is ``answer_digest(right_answer, figures=3)``: an answer whose decimals are
+    short (six figures or fewer) and agree with the right answer's to three figures is told
+    that it looks rounded. Any other wrong answer gets ``hint``.
 
     >>> right, per_100 = answer_digest(4.2), answer_digest(0.42)
     >>> check_answer(4.2, right, name="rate", hint="Look again at Section 2.")
@@ -494,6 +537,11 @@ def check_answer(
     Traceback (most recent call last):
     ...
     icp_helpers.check.CheckFailed: `rate` is 10 times too small: the rate is per 1,000.
+    >>> check_answer(4.21, answer_digest(4.2137), name="rate", hint="Look again at Section 2.",
+    ...              rounded=answer_digest(4.2137, figures=3))
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate` is close, but looks rounded: keep the full value ...
     """
     if kind is not None:
         _KINDS[kind](value, name)
@@ -503,6 +551,11 @@ def check_answer(
     slip = (mistakes or {}).get(given)
     if slip is not None:
         raise CheckFailed(f"`{name}` {slip}")
+    if rounded is not None and _looks_rounded(value, rounded):
+        raise CheckFailed(
+            f"`{name}` is close, but looks rounded: keep the full value Python calculates, "
+            "without rounding it or typing it in."
+        )
     raise _fail(name, "is not right yet.", hint)
 
 

@@ -1,5 +1,7 @@
 """The checking helpers reject look-alike answers and never reveal the expected value."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -177,3 +179,72 @@ def test_visible_check_tells_a_learner_in_one_line_and_carries_on(monkeypatch, c
     said = capsys.readouterr().out
     assert said == "✗ Exercise 2: `x` is not the right number. Count again. (Section 1)\n"
     check._REGISTRY.clear()
+
+
+def test_a_decimal_rounded_by_hand_does_not_match_the_full_value():
+    full = 16.856104538776773
+    assert check.answer_digest(round(full, 2)) != check.answer_digest(full)  # 4 s.f.
+    with pytest.raises(CheckFailed) as failure:
+        check.check_answer(
+            16.86,
+            check.answer_digest(full),
+            name="falls_cl",
+            kind="number",
+            hint="Add up falls and bed days. (Section 5)",
+            rounded=check.answer_digest(full, figures=3),
+        )
+    said = str(failure.value)
+    assert "looks rounded" in said and "keep the full value" in said, said
+    assert "16.856" not in said and "16.9" not in said
+
+
+def test_a_digest_check_passes_only_what_a_hidden_check_passes():
+    full = 12.345670123
+    # differences far below the hidden tests' tolerance (1e-6 relative) still match
+    for same in (full * (1 + 9e-8), full * (1 - 9e-8), 12.34567):
+        assert check.answer_digest(same) == check.answer_digest(full), same
+        check.check_number(same, full, name="ucl")
+    # a value the hidden tests reject never matches, even typed to 6 significant figures
+    for other in (full * (1 + 3e-6), full * (1 - 3e-6), 12.3457, 12.35):
+        assert check.answer_digest(other) != check.answer_digest(full), other
+        with pytest.raises(CheckFailed):
+            check.check_number(other, full, name="ucl")
+
+
+def test_any_two_decimals_with_the_same_digest_pass_check_number():
+    rng = np.random.default_rng(13)
+    for value in rng.lognormal(0, 4, size=2000):
+        text = f"{value:.7g}"  # the value as the digest counts it
+        unit = 10 ** (math.floor(math.log10(abs(float(text)))) - 6)
+        for near in (float(text) - 0.49 * unit, float(text) + 0.49 * unit):
+            assert check.answer_digest(near) == check.answer_digest(value), (value, near)
+            check.check_number(near, value, name="x")
+
+
+def test_the_rounding_hint_needs_a_short_value_close_to_the_answer():
+    full, rounded = 3.090909090909091, check.answer_digest(3.090909090909091, figures=3)
+    wrong = {"name": "mr_bar", "hint": "Use the moving ranges. (Section 3)", "rounded": rounded}
+    for typed in (3.09, 3.091, 3.0909):
+        with pytest.raises(CheckFailed, match="looks rounded"):
+            check.check_answer(typed, check.answer_digest(full), **wrong)
+    # a value that is not short, or not close, gets the ordinary hint
+    for slip in (3.0912345678, 3.1, 30.91):
+        with pytest.raises(CheckFailed, match="is not right yet. Use the moving ranges"):
+            check.check_answer(slip, check.answer_digest(full), **wrong)
+    # a known slip is named first, and a list rounded item by item is told too
+    with pytest.raises(CheckFailed, match="is the standard deviation"):
+        check.check_answer(
+            3.09,
+            check.answer_digest(full),
+            mistakes={check.answer_digest(3.09): "is the standard deviation."},
+            **wrong,
+        )
+    limits = [0.0, 12.3456789, 20.987654321]
+    with pytest.raises(CheckFailed, match="looks rounded"):
+        check.check_answer(
+            [0.0, 12.35, 20.99],
+            check.answer_digest(limits),
+            name="limits",
+            hint="Use CL ± 3σ.",
+            rounded=check.answer_digest(limits, figures=3),
+        )
