@@ -166,8 +166,20 @@ def grade(args: argparse.Namespace) -> int:
             print(f"{'':<10} needs manual grading: {line}")
     counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")
+    _print_remarking({o.trainee: o.remark for o in report.outcomes})
     problems = sum(n for k, n in report.counts().items() if k in PROBLEMS)
     return 1 if problems else 0
+
+
+def _print_remarking(cells: dict[str, tuple[str, ...]]) -> None:
+    """The trainees whose hand marks were cleared by a changed answer (ids and cells only).
+
+    >>> _print_remarking({"t01": ("reflection",), "t02": ()})
+    Needs re-marking (the answer changed since it was marked): t01 (reflection)
+    """
+    listed = [f"{trainee} ({', '.join(found)})" for trainee, found in cells.items() if found]
+    if listed:
+        print(f"Needs re-marking (the answer changed since it was marked): {', '.join(listed)}")
 
 
 def feedback(args: argparse.Namespace) -> int:
@@ -189,6 +201,13 @@ def report(args: argparse.Namespace) -> int:
     print(f"Grades (nbgrader export CSV): {made.grades_csv}")
     print(f"Progress per trainee:         {made.progress_csv}")
     print(f"Cohort dashboard:             {made.dashboard}")
+    remarking = made.progress[made.progress["needs_remarking"] != ""]
+    _print_remarking(
+        {
+            f"{row.trainee} {row.assignment}": tuple(row.needs_remarking.split(", "))
+            for row in remarking.itertuples()
+        }
+    )
     return 0
 
 

@@ -1,7 +1,8 @@
 """The cohort dashboard: one self-contained HTML page for planning the next session.
 
 Three charts (completion per assignment, score distributions, the exercises most trainees
-got wrong), the test cells the grader flagged for manual grading, and a progress table.
+got wrong), the test cells the grader flagged for manual grading, the marks a changed answer
+cleared (to mark again), and a progress table.
 Trainees appear by id unless names are passed in. Colours are the Okabe-Ito
 colour-blind-safe set, and every category also has a hatch pattern and a text label, so
 nothing is carried by colour alone.
@@ -9,7 +10,8 @@ nothing is carried by colour alone.
 >>> import pandas as pd
 >>> progress = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
 ...     "outcome": ["graded", "missing"], "score": [8.0, None], "max_score": [10.0, None],
-...     "late": [False, False], "reason": ["", ""], "needs_review": ["", ""]})
+...     "awaiting_marking": [3.0, None], "late": [False, False], "reason": ["", ""],
+...     "needs_review": ["", ""], "needs_remarking": ["", ""]})
 >>> completion_counts(progress)
 {'00-a': {'graded on time': 1, 'graded late': 0, 'problem': 0, 'missing': 1}}
 """
@@ -187,6 +189,7 @@ def dashboard_html(
         images=images,
         hardest=_hardest_table(cells),
         review=_review_table(progress, labels),
+        remarking=_remarking_table(progress, labels),
         progress=_progress_table(progress, labels),
     )
 
@@ -252,6 +255,32 @@ def _review_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     )
 
 
+def score_text(score: float, max_score: float, awaiting: float | None) -> str:
+    """A score as the dashboard shows it, with the points still to be marked by hand.
+
+    >>> score_text(10.0, 13.0, 3.0), score_text(12.0, 13.0, 0.0)
+    ('10/13 so far, 3 awaiting marking', '12/13')
+    """
+    text = f"{score:g}/{max_score:g}"
+    if awaiting and pd.notna(awaiting):
+        text += f" so far, {awaiting:g} awaiting marking"
+    return text
+
+
+def _remarking_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
+    waiting = progress[progress["needs_remarking"].fillna("") != ""]
+    if waiting.empty:
+        return "<p>No mark was cleared by a changed answer.</p>"
+    labels = labels or {}
+    return _html_table(
+        ["trainee", "assignment", "cells to mark again"],
+        [
+            [labels.get(r.trainee, r.trainee), r.assignment, r.needs_remarking]
+            for r in waiting.itertuples()
+        ],
+    )
+
+
 def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     assignments = list(dict.fromkeys(progress["assignment"]))
     head = "".join(f"<th>{html.escape(a)}</th>" for a in ["trainee", *assignments])
@@ -262,7 +291,7 @@ def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> st
             row = mine[mine["assignment"] == assignment].iloc[0]
             text = LABELS.get(row["outcome"], row["outcome"])
             if pd.notna(row["score"]):
-                text = f"{row['score']:g}/{row['max_score']:g}" + (
+                text = score_text(row["score"], row["max_score"], row["awaiting_marking"]) + (
                     "" if row["outcome"] == "graded" else f" ({text})"
                 )
             if row["late"]:
@@ -298,10 +327,16 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 machinery. They score zero until you mark them in the formgrader, where the reason and the
 score the checks would have given are a comment on the answer.</p>
 {review}
+<h2>Needs re-marking</h2>
+<p>Work sent again with a different answer after you marked it: the old mark and comment
+were cleared, because they judged text that is no longer there. Mark these again in the
+formgrader.</p>
+{remarking}
 <h2>Each trainee's progress</h2>
 <p>Scores are out of each assignment's total; reflections count once marked in the
-formgrader. Hover over a cell for the reason behind a problem. Late work is shown, not
-penalised, unless the cohort's late policy says otherwise.</p>
+formgrader, and until then their points show as awaiting marking. Hover over a cell for
+the reason behind a problem. Late work is shown, not penalised, unless the cohort's late
+policy says otherwise.</p>
 {progress}
 </body></html>
 """

@@ -3,14 +3,18 @@
 ``icp report 10`` writes to ``cohorts/10/reports/`` (owner-only):
 
 * ``grades.csv``: nbgrader's own export of every released assignment, so it opens wherever
-  nbgrader exports are used;
-* ``progress.csv``: one row per trainee and assignment: outcome, score, late;
+  nbgrader exports are used, with one more column, ``marking``: ``marked``, ``3 marks
+  awaiting marking`` or ``no submission`` (nbgrader counts a cell not yet marked as 0);
+* ``progress.csv``: one row per trainee and assignment: outcome, score, points awaiting
+  marking, late, cells flagged for review and cells to re-mark;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
   distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,7 @@ import pandas as pd
 
 from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
 from icp_helpers.facilitator.outcomes import GRADED
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
@@ -32,9 +37,11 @@ PROGRESS_COLUMNS = [
     "outcome",
     "score",
     "max_score",
+    "awaiting_marking",
     "late",
     "reason",
     "needs_review",
+    "needs_remarking",
 ]
 
 
@@ -86,10 +93,14 @@ def graded_normally(cells: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame
 
 
 def progress_table(folder: CohortFolder) -> pd.DataFrame:
-    """Each trainee's outcome on each released assignment, from the grading ledgers.
+    """Each trainee's outcome on each released assignment, with their marks as they stand.
 
-    A trainee with no ledger entry for an assignment that has not been graded yet is shown
-    as ``not graded yet`` if they have a submission, else ``missing``.
+    Outcomes, lateness and flags come from the grading ledgers; scores come from the
+    gradebook as it is now, so a hand mark given in the formgrader counts at once.
+    ``awaiting_marking`` is the points still to be marked by hand; ``needs_remarking`` the
+    cells whose mark a changed answer cleared, not yet marked again. A trainee with no
+    ledger entry for an assignment that has not been graded yet is shown as
+    ``not graded yet`` if they have a submission, else ``missing``.
     """
     trainees = [trainee.id for trainee in read_roster(folder)]
     rows = []
@@ -98,27 +109,56 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
         ledger = (
             json.loads(ledger_file.read_text(encoding="utf-8")) if ledger_file.is_file() else {}
         )
+        marks = assignment_marks(folder, assignment)
         for trainee in trainees:
             entry = ledger.get(trainee)
             if entry is None:
                 submitted = (folder.root / "submitted" / trainee / assignment).is_dir()
                 entry = {"outcome": "not_graded" if submitted else "missing"}
             flagged = entry.get("flagged", [])
+            mine = marks.get(trainee) if entry["outcome"] not in ("missing", "not_graded") else None
             rows.append(
                 {
                     "trainee": trainee,
                     "assignment": assignment,
                     "outcome": entry["outcome"],
-                    "score": entry.get("score"),
-                    "max_score": entry.get("max_score"),
+                    "score": mine.score if mine else None,
+                    "max_score": mine.max_score if mine else None,
+                    "awaiting_marking": mine.awaiting if mine else None,
                     "late": bool(entry.get("late", False)),
                     "reason": entry.get("reason", ""),
                     "needs_review": "; ".join(
                         flags_by_reason((f["grade_id"], f["tampering"]) for f in flagged)
                     ),
+                    "needs_remarking": ", ".join(
+                        cell for cell in entry.get("remark", []) if mine and cell in mine.unmarked
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def grades_with_marking(export: str, marks: dict[tuple[str, str], Marks]) -> str:
+    """nbgrader's export CSV text with a last column, ``marking``, saying where each
+    trainee's marking stands (``marked``, ``3 marks awaiting marking``, ``no submission``).
+
+    ``marks``: each (assignment, trainee)'s marks. nbgrader's ``score`` counts a cell not
+    yet marked as 0; this column says so.
+
+    >>> export = "assignment,student_id,score\\n00-a,t01,10.0\\n00-a,t02,0.0\\n"
+    >>> print(grades_with_marking(export, {("00-a", "t01"): Marks("t01", 10, 13, 3, ())}), end="")
+    assignment,student_id,score,marking
+    00-a,t01,10.0,3 marks awaiting marking
+    00-a,t02,0.0,no submission
+    """
+    reader = csv.DictReader(io.StringIO(export))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*(reader.fieldnames or []), "marking"], lineterminator="\n")
+    writer.writeheader()
+    for row in reader:
+        found = marks.get((row["assignment"], row["student_id"]))
+        writer.writerow({**row, "marking": marking_status(found)})
+    return out.getvalue()
 
 
 def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
@@ -136,7 +176,13 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     partial = out / ".grades.csv.partial"
     assignment_args = [f"--assignment={name}" for name in released]
     folder.nbgrader("export", "--to", str(partial), *assignment_args)
-    partial.replace(grades_csv)
+    marks = {
+        (assignment, trainee): found
+        for assignment in released
+        for trainee, found in assignment_marks(folder, assignment).items()
+    }
+    write_private_text(grades_csv, grades_with_marking(partial.read_text(encoding="utf-8"), marks))
+    partial.unlink()
     progress = progress_table(folder)
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"

@@ -82,6 +82,7 @@ def test_report_grades_csv_progress_and_dashboard(graded):
         "late_submission_penalty",
         "score",
         "max_score",
+        "marking",  # ours: where the hand marking stands (nbgrader counts unmarked as 0)
     ]
     scores = {row["student_id"]: float(row["score"]) for row in rows}
     assert scores == {"t01": 10.0, "t02": 9.0, "t03": 0.0, "t04": 0.0}
