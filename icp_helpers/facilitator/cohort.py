@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icp_helpers.errors import IcpError, UsageError
-from icp_helpers.files import LineDict, read_yaml
+from icp_helpers.files import LineDict, NotADate, read_yaml
 
 SESSION_KINDS = {
     "induction": "induction",
@@ -179,7 +179,13 @@ def _date(data: LineDict, key: str, problems: list[str], value=None, line=None) 
         return value.date()
     if isinstance(value, dt.date):
         return value
-    problems.append(f"line {line}: {key} is {value!r}; write a date as YYYY-MM-DD.")
+    if isinstance(value, NotADate):
+        problems.append(
+            f"line {line}: {key} {value} is not a real date ({value.problem}); write a date "
+            "as YYYY-MM-DD, e.g. 2024-10-01."
+        )
+    else:
+        problems.append(f"line {line}: {key} is {value!r}; write a date as YYYY-MM-DD.")
     return dt.date.min
 
 
