@@ -12,8 +12,8 @@ nothing is carried by colour alone.
 ...     "outcome": ["graded", "missing"], "score": [8.0, None], "max_score": [10.0, None],
 ...     "awaiting_marking": [3.0, None], "late": [False, False], "reason": ["", ""],
 ...     "needs_review": ["", ""], "needs_remarking": ["", ""]})
->>> completion_counts(progress)
-{'00-a': {'graded on time': 1, 'graded late': 0, 'problem': 0, 'missing': 1}}
+>>> completion_counts(progress)["00-a"]["missing"]
+1
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import base64
 import datetime as dt
 import html
 import io
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -37,11 +38,13 @@ CATEGORIES = {
     "graded late": ("#E69F00", "//"),
     "problem": ("#D55E00", "xx"),
     "missing": ("#BBBBBB", ".."),
+    "not due yet": ("#FFFFFF", "\\\\"),
 }
 
 
 def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per assignment, how many trainees are graded on time, graded late, a problem, missing."""
+    """Per assignment, how many trainees are graded on time, graded late, a problem, missing,
+    or have nothing in yet for an assignment not due yet."""
     counts = {}
     for assignment, rows in progress.groupby("assignment", sort=False):
         graded = rows["outcome"].isin(GRADED)
@@ -50,6 +53,7 @@ def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
             "graded late": int((graded & rows["late"]).sum()),
             "problem": int(rows["outcome"].isin(PROBLEMS).sum()),
             "missing": int(rows["outcome"].isin(["missing", "not_graded"]).sum()),
+            "not due yet": int((rows["outcome"] == "not_due").sum()),
         }
     return counts
 
@@ -76,7 +80,7 @@ def completion_chart(progress: pd.DataFrame, ax=None) -> plt.Axes:
     ax.set_xlabel("trainees")
     ax.set_ylabel("assignment")
     ax.set_title("Completion per assignment")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=4, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=5, frameon=False, fontsize=8)
     return ax
 
 
@@ -139,11 +143,17 @@ def hardest_exercises(cells: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return table.sort_values(["percent", "short"], ascending=False).head(top).reset_index(drop=True)
 
 
-def hardest_chart(cells: pd.DataFrame, ax=None) -> plt.Axes:
-    """Horizontal bars: share of graded trainees short of full marks on each exercise."""
+def hardest_chart(
+    cells: pd.DataFrame, ax=None, assesses: dict[tuple[str, str], str] | None = None
+) -> plt.Axes:
+    """Horizontal bars: share of graded trainees short of full marks on each exercise,
+    labelled with what it assesses when ``assesses`` says (shortened to fit)."""
     ax = ax or plt.figure(figsize=(8, 4)).add_subplot()
     table = hardest_exercises(cells)
-    labels = [f"{a[:2]} {g}" for a, g in zip(table["assignment"], table["grade_id"], strict=True)]
+    labels = [
+        f"{a[:2]} {textwrap.shorten(exercise_name(a, g, assesses or {}), 45, placeholder='...')}"
+        for a, g in zip(table["assignment"], table["grade_id"], strict=True)
+    ]
     bars = ax.barh(labels, table["percent"], color="#56B4E9", edgecolor="#333333")
     ax.bar_label(
         bars,
@@ -164,13 +174,19 @@ def dashboard_html(
     progress: pd.DataFrame,
     cells: pd.DataFrame,
     labels: dict[str, str] | None = None,
+    assesses: dict[tuple[str, str], str] | None = None,
 ) -> str:
-    """The whole dashboard as one HTML page with its charts embedded."""
+    """The whole dashboard as one HTML page with its charts embedded.
+
+    ``labels``: names to show for trainee ids; ``assesses``: what each (assignment,
+    grade_id) assesses, to name the exercises to revisit (see
+    :func:`~icp_helpers.facilitator.report.what_cells_assess`).
+    """
     with matplotlib.rc_context({"font.size": 10}):
         charts = [
             _png(completion_chart(progress)),
             _png(score_chart(cells)),
-            _png(hardest_chart(cells)),
+            _png(hardest_chart(cells, assesses=assesses)),
         ]
     when = dt.datetime.now(schedule.zone)
     who = "names" if labels else "trainee ids (run `icp report --names` for names)"
@@ -187,7 +203,7 @@ def dashboard_html(
         subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M}; shows {who}."),
         summary=_summary_table(progress, cells, released),
         images=images,
-        hardest=_hardest_table(cells),
+        hardest=_hardest_table(cells, assesses or {}),
         review=_review_table(progress, labels),
         remarking=_remarking_table(progress, labels),
         progress=_progress_table(progress, labels),
@@ -228,14 +244,30 @@ def _html_table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _hardest_table(cells: pd.DataFrame) -> str:
+def exercise_name(assignment: str, grade_id: str, assesses: dict[tuple[str, str], str]) -> str:
+    """An exercise as a facilitator plans with it: what it assesses, then its test cell.
+
+    >>> exercise_name("00-a", "ex2-check", {("00-a", "ex2-check"): "add up a list"})
+    'add up a list (ex2-check)'
+    >>> exercise_name("00-a", "ex9-check", {})
+    'ex9-check'
+    """
+    what = assesses.get((assignment, grade_id))
+    return f"{what} ({grade_id})" if what else grade_id
+
+
+def _hardest_table(cells: pd.DataFrame, assesses: dict[tuple[str, str], str]) -> str:
     table = hardest_exercises(cells)
     if table.empty:
         return "<p>No graded exercise was short of full marks.</p>"
     return _html_table(
-        ["assignment", "exercise", "short of full marks"],
+        ["assignment", "exercise (what it assesses)", "short of full marks"],
         [
-            [r.assignment, r.grade_id, f"{r.short} of {r.graded} ({r.percent:.0f}%)"]
+            [
+                r.assignment,
+                exercise_name(r.assignment, r.grade_id, assesses),
+                f"{r.short} of {r.graded} ({r.percent:.0f}%)",
+            ]
             for r in table.itertuples()
         ],
     )

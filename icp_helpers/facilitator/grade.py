@@ -141,8 +141,13 @@ def grade_cohort(
             assignment, _with_scores(folder, assignment, graded.results, due, earlier_remark)
         )
         submitted = {outcome.trainee for outcome in report.outcomes}
+        nothing = (
+            Outcome("", "missing", "nothing collected")
+            if due <= dt.datetime.now(dt.UTC)
+            else Outcome("", "not_due", f"not due until {due:%a %d %b %Y %H:%M %Z}")
+        )
         report.outcomes += [
-            Outcome(trainee.id, "missing", "nothing collected")
+            replace(nothing, trainee=trainee.id)
             for trainee in read_roster(folder)
             if trainee.id not in submitted
         ]
@@ -261,6 +266,12 @@ def _with_scores(
             replace(outcome, score=mine.score, max_score=mine.max_score, late=late, remark=remark)
         )
     return outcomes
+
+
+def read_ledger(folder: CohortFolder, assignment: str) -> dict[str, dict]:
+    """Each trainee's latest outcome of ``assignment`` as grading recorded it (by trainee id;
+    the fields of :class:`Outcome`), or nothing if it has not been graded."""
+    return _Ledger(folder.root / "grading" / f"{assignment}.json").entries
 
 
 class _Ledger:

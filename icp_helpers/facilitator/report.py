@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,12 @@ import pandas as pd
 
 from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.grade import read_ledger
 from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
-from icp_helpers.facilitator.outcomes import GRADED
+from icp_helpers.facilitator.outcomes import GRADED, NOTHING_YET
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.files import read_yaml
 from icp_helpers.grading.record import grade_rows
 from icp_helpers.grading.report import flags_by_reason
 
@@ -92,7 +94,7 @@ def graded_normally(cells: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame
     return cells.merge(normal, on=["trainee", "assignment"], how="inner")[list(cells.columns)]
 
 
-def progress_table(folder: CohortFolder) -> pd.DataFrame:
+def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.DataFrame:
     """Each trainee's outcome on each released assignment, with their marks as they stand.
 
     Outcomes, lateness and flags come from the grading ledgers; scores come from the
@@ -100,23 +102,27 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
     ``awaiting_marking`` is the points still to be marked by hand; ``needs_remarking`` the
     cells whose mark a changed answer cleared, not yet marked again. A trainee with no
     ledger entry for an assignment that has not been graded yet is shown as
-    ``not graded yet`` if they have a submission, else ``missing``.
+    ``not graded yet`` if they have a submission; a trainee with nothing collected is
+    ``missing``, or ``not due yet`` while the assignment is not due (at ``now``).
     """
     trainees = [trainee.id for trainee in read_roster(folder)]
+    schedule = folder.schedule()
+    now = now or dt.datetime.now(dt.UTC)
     rows = []
     for assignment in released_assignments(folder):
-        ledger_file = folder.root / "grading" / f"{assignment}.json"
-        ledger = (
-            json.loads(ledger_file.read_text(encoding="utf-8")) if ledger_file.is_file() else {}
-        )
+        ledger = read_ledger(folder, assignment)
         marks = assignment_marks(folder, assignment)
+        due = schedule.dates_for(assignment).due
         for trainee in trainees:
             entry = ledger.get(trainee)
             if entry is None:
                 submitted = (folder.root / "submitted" / trainee / assignment).is_dir()
                 entry = {"outcome": "not_graded" if submitted else "missing"}
+            if entry["outcome"] in NOTHING_YET:  # whether it is due may have changed since
+                entry = {**entry, "outcome": "not_due" if due > now else "missing"}
             flagged = entry.get("flagged", [])
-            mine = marks.get(trainee) if entry["outcome"] not in ("missing", "not_graded") else None
+            graded = entry["outcome"] not in (*NOTHING_YET, "not_graded")
+            mine = marks.get(trainee) if graded else None
             rows.append(
                 {
                     "trainee": trainee,
@@ -161,6 +167,22 @@ def grades_with_marking(export: str, marks: dict[tuple[str, str], Marks]) -> str
     return out.getvalue()
 
 
+def what_cells_assess(syllabus_file: Path) -> dict[tuple[str, str], str]:
+    """What each graded cell assesses, from the syllabus's objectives, by (assignment, grade_id).
+
+    >>> assesses = what_cells_assess(Path("course/syllabus.yml"))
+    >>> assesses[("00-getting-started", "ex2-check")]
+    'keep values in a list and add them up'
+    """
+    syllabus = read_yaml(syllabus_file, what="the syllabus") or {}
+    found = {}
+    for assignment in syllabus.get("assignments") or []:
+        for objective in assignment.get("objectives") or []:
+            for grade_id in objective.get("assessed_by") or []:
+                found[(str(assignment.get("id")), str(grade_id))] = str(objective.get("text", ""))
+    return found
+
+
 def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     """Write the grades CSV, progress CSV and dashboard; names only if ``names`` is True."""
     from icp_helpers.facilitator.dashboard import dashboard_html
@@ -191,7 +213,10 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
     dashboard = out / "dashboard.html"
-    html = dashboard_html(folder.schedule(), released, progress, cells, labels=labels)
+    assesses = what_cells_assess(folder.course_root / "course" / "syllabus.yml")
+    html = dashboard_html(
+        folder.schedule(), released, progress, cells, labels=labels, assesses=assesses
+    )
     write_private_text(dashboard, html)
     make_private(out)
     return CohortReport(grades_csv, progress_csv, dashboard, progress, cells)
