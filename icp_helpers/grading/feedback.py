@@ -126,15 +126,16 @@ def show_awaiting(page: str, awaiting: dict[str, float], score: float, max_score
     page = re.sub(r"\(Score: [-0-9.]+ / [-0-9.]+\)</h4>", lambda _: total, page, count=1)
     for grade_id, points in awaiting.items():
         cell = re.escape(grade_id)
+        words = marks_in_words(points)
         page = re.sub(
             rf'(<a href="#{cell}">[^<]*</a>)\s*\(Score: [-0-9.]+ / [-0-9.]+\)',
-            lambda found, p=points: f"{found[1]} (awaiting marking, {marks_in_words(p)})",
+            rf"\g<1> (awaiting marking, {words})",
             page,
         )
         page = re.sub(
-            rf'(<a name="{cell}"></a>\s*<div class="panel-heading">.*?)'
+            rf'(<a name="{cell}"></a>\s*<div class="panel-heading">(?:(?!</div>).)*?)'
             rf"Score: [-0-9.]+ / [-0-9.]+(\s*<a href=\"#top\">)",
-            lambda found, p=points: f"{found[1]}Awaiting marking ({marks_in_words(p)}){found[2]}",
+            rf"\g<1>Awaiting marking ({words})\g<2>",
             page,
             count=1,
             flags=re.DOTALL,
