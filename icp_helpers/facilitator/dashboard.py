@@ -200,7 +200,7 @@ def dashboard_html(
     )
     return _PAGE.format(
         title=html.escape(f"Cohort {schedule.cohort}: dashboard"),
-        subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M}; shows {who}."),
+        subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M %Z}; shows {who}."),
         summary=_summary_table(progress, cells, released),
         images=images,
         hardest=_hardest_table(cells, assesses or {}),
