@@ -180,13 +180,13 @@ def grade(args: argparse.Namespace) -> int:
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
         for line in flags_by_reason((flag["grade_id"], flag["tampering"]) for flag in o.flagged):
             print(f"{'':<10} needs manual grading: {line}")
-    counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
-    print(f"{args.assignment}: {counts}.")
     for o in report.outcomes:
         if o.outcome in NOTHING_YET or o.outcome in UNUSABLE:
             why = why_not_graded(o.outcome, folder.cohort, args.assignment)
             print(f"No grades for {o.trainee}: {why}.")
     _print_remarking({o.trainee: o.remark for o in report.outcomes})
+    counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
+    print(f"{args.assignment}: {counts}.")
     problems = sum(n for k, n in report.counts().items() if k in PROBLEMS)
     return 1 if problems else 0
 
