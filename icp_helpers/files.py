@@ -145,8 +145,28 @@ class _SafeLoader(yaml.SafeLoader):
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
 
 
+class NotADate(str):
+    """A value written as a date that does not exist (``2024-02-30``), as read with
+    ``keep_lines``: kept as its text, with ``problem`` saying why, so that a checker can
+    report every such date with its line instead of stopping at the first."""
+
+    problem: str = ""
+
+
 class _LineLoader(_SafeLoader):
-    """The safe loader, making every mapping a :class:`LineDict` and refusing keys given twice."""
+    """The safe loader, making every mapping a :class:`LineDict` and refusing keys given twice;
+    an impossible date is read as a :class:`NotADate` for the checks to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(self, node)
+        except ValueError as exc:
+            text = NotADate(node.value)
+            text.problem = str(exc)
+            return text
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def _construct_line_dict(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

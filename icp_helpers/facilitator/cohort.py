@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icp_helpers.errors import IcpError, UsageError
-from icp_helpers.files import LineDict, read_yaml
+from icp_helpers.files import LineDict, NotADate, read_yaml
 
 SESSION_KINDS = {
     "induction": "induction",
@@ -116,6 +116,40 @@ class Schedule:
         return [dates for dates in self.assignments if dates.release <= when]
 
 
+#: Releasing an assignment earlier than this before its release date is worth a warning.
+EARLY_RELEASE = dt.timedelta(weeks=6)
+
+
+def release_warning(dates: AssignmentDates, now: dt.datetime) -> str:
+    """Why releasing ``dates.assignment`` at ``now`` looks wrong (after it is due, or more
+    than :data:`EARLY_RELEASE` before its release date), with the dates; or ``""``.
+
+    >>> import zoneinfo
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> release, due = (dt.datetime(2024, 9, d, h, tzinfo=london) for d, h in [(10, 12), (27, 17)])
+    >>> dates = AssignmentDates("00-a", "A", (), "joining", "workshop-1-2", release, due, False)
+    >>> release_warning(dates, dt.datetime(2024, 9, 12, tzinfo=dt.UTC))
+    ''
+    >>> release_warning(dates, dt.datetime(2024, 10, 1, tzinfo=dt.UTC))[:52]
+    '00-a was due Fri 27 Sep 2024 17:00 BST, before this '
+    """
+    zone = dates.due.tzinfo
+    if now > dates.due:
+        return (
+            f"{dates.assignment} was due {dates.due:%a %d %b %Y %H:%M %Z}, before this release "
+            f"({now.astimezone(zone):%a %d %b %Y %H:%M %Z}), so no one can hand it in on time; "
+            "give it a later due date under assignments: in the cohort's schedule if trainees "
+            "need one."
+        )
+    if dates.release - now > EARLY_RELEASE:
+        return (
+            f"{dates.assignment} is released more than {EARLY_RELEASE.days // 7} weeks before "
+            f"its release date, {dates.release:%a %d %b %Y %H:%M %Z} (due "
+            f"{dates.due:%a %d %b %Y %H:%M %Z}); check that this is the assignment you meant."
+        )
+    return ""
+
+
 def load_schedule(cohort_file: Path, syllabus_file: Path) -> Schedule:
     """Read and check a cohort schedule against the syllabus; raise ScheduleError listing faults."""
     data = read_yaml(cohort_file, what="a cohort schedule", keep_lines=True)
@@ -179,7 +213,13 @@ def _date(data: LineDict, key: str, problems: list[str], value=None, line=None) 
         return value.date()
     if isinstance(value, dt.date):
         return value
-    problems.append(f"line {line}: {key} is {value!r}; write a date as YYYY-MM-DD.")
+    if isinstance(value, NotADate):
+        problems.append(
+            f"line {line}: {key} {value} is not a real date ({value.problem}); write a date "
+            "as YYYY-MM-DD, e.g. 2024-10-01."
+        )
+    else:
+        problems.append(f"line {line}: {key} is {value!r}; write a date as YYYY-MM-DD.")
     return dt.date.min
 
 

@@ -53,7 +53,9 @@ class CollectReport:
 
     ``used`` pairs each zip entry taken as a submission with its trainee's id; ``unmatched``,
     ``refused`` and ``ignored`` pair each other entry (or exchange submission) with the
-    reason. Together they hold every entry of the zip. ``kept_in`` is the folder with
+    reason. Together they hold every entry of the zip. ``unchanged`` lists the trainees whose
+    work in the zip was no newer than what was already collected (still in ``collected``,
+    with the earlier time). ``kept_in`` is the folder with
     ``REPORT.txt``, which lists every entry not used, and the unmatched files themselves.
     """
 
@@ -64,6 +66,7 @@ class CollectReport:
     refused: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     kept_in: Path | None = None
 
     def report_lines(self) -> list[str]:
@@ -204,6 +207,7 @@ def _store_chosen(archive, folder, assignment, chosen: Chosen, now, report, unma
                 )
                 _keep(archive, entry, unmatched_dir)
             report.collected[trainee] = existing
+            report.unchanged.append(trainee)
             continue
         _store(folder, assignment, trainee, files, archive, received)
         report.collected[trainee] = received

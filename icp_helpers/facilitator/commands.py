@@ -96,8 +96,11 @@ def release(args: argparse.Namespace) -> int:
         return 0
     for item in released:
         print(
-            f"Released {item.assignment} (due {item.due:%a %d %b %Y %H:%M}) to {item.destination}"
+            f"Released {item.assignment} (due {item.due:%a %d %b %Y %H:%M %Z}) to "
+            f"{item.destination}"
         )
+        if item.warning:
+            print(f"  WARNING: {item.warning}")
     return 0
 
 
@@ -106,12 +109,19 @@ def collect(args: argparse.Namespace) -> int:
 
     folder = _folder(args)
     report = collect_submissions(folder, args.assignment, args.zip)
-    print(
-        f"Collected {args.assignment} for {len(report.collected)} trainee(s): "
-        f"{', '.join(sorted(report.collected)) or 'none'}"
-    )
+    new = sorted(set(report.collected) - set(report.unchanged))
+    print(f"Collected {args.assignment} for {len(new)} trainee(s): {', '.join(new) or 'none'}")
+    if report.unchanged:
+        print(
+            f"  {len(report.unchanged)} unchanged (already collected): "
+            f"{', '.join(sorted(report.unchanged))}"
+        )
     if report.missing:
-        print(f"  nothing from {len(report.missing)}: {', '.join(report.missing)}")
+        where = "in the zip" if args.zip else "in the exchange"
+        print(
+            f"  nothing from {len(report.missing)} (no file of theirs {where}): "
+            f"{', '.join(report.missing)}"
+        )
     if report.unmatched:
         print(f"  {len(report.unmatched)} file(s) could not be matched; kept in {report.kept_in}:")
         for name, reason in report.unmatched:
@@ -139,7 +149,13 @@ def _tally(entries: list[tuple[str, str]]) -> str:
 
 def grade(args: argparse.Namespace) -> int:
     from icp_helpers.facilitator.grade import grade_cohort
-    from icp_helpers.facilitator.outcomes import LABELS, PROBLEMS
+    from icp_helpers.facilitator.outcomes import (
+        LABELS,
+        NOTHING_YET,
+        PROBLEMS,
+        UNUSABLE,
+        why_not_graded,
+    )
     from icp_helpers.grading.report import flags_by_reason
 
     folder = _folder(args)
@@ -164,31 +180,82 @@ def grade(args: argparse.Namespace) -> int:
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
         for line in flags_by_reason((flag["grade_id"], flag["tampering"]) for flag in o.flagged):
             print(f"{'':<10} needs manual grading: {line}")
+    for o in report.outcomes:
+        if o.outcome in NOTHING_YET or o.outcome in UNUSABLE:
+            why = why_not_graded(o.outcome, folder.cohort, args.assignment)
+            print(f"No grades for {o.trainee}: {why}.")
+    _print_remarking({o.trainee: o.remark for o in report.outcomes})
     counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")
     problems = sum(n for k, n in report.counts().items() if k in PROBLEMS)
     return 1 if problems else 0
 
 
+def _print_remarking(cells: dict[str, tuple[str, ...]]) -> None:
+    """The trainees whose hand marks were cleared by a changed answer (ids and cells only).
+
+    >>> _print_remarking({"t01": ("reflection",), "t02": ()})
+    Needs re-marking (the answer changed since it was marked): t01 (reflection)
+    """
+    listed = [f"{trainee} ({', '.join(found)})" for trainee, found in cells.items() if found]
+    if listed:
+        print(f"Needs re-marking (the answer changed since it was marked): {', '.join(listed)}")
+
+
 def feedback(args: argparse.Namespace) -> int:
     from icp_helpers.facilitator.feedback import generate_feedback
 
-    made = generate_feedback(_folder(args), args.assignment)
+    folder = _folder(args)
+    made = generate_feedback(folder, args.assignment)
     pages = sum(len(item.pages) for item in made)
     print(f"Feedback for {args.assignment}: {pages} page(s) for {len(made)} trainee(s).")
     for item in made:
         where = item.zip_file or (item.pages[0].parent if item.pages else "-")
         print(f"  {item.trainee}: {where}")
+    done = {item.trainee for item in made if item.pages}
+    for trainee, why in _not_graded(folder, args.assignment, done).items():
+        print(f"No feedback for {trainee}: {why}.")
     return 0
 
 
+def _not_graded(folder, assignment: str, done: set[str]) -> dict[str, str]:
+    """Why each trainee on the roster but not in ``done`` has nothing (ids only)."""
+    from icp_helpers.facilitator.grade import read_ledger
+    from icp_helpers.facilitator.outcomes import why_not_graded
+    from icp_helpers.facilitator.roster import read_roster
+
+    ledger = read_ledger(folder, assignment)
+    reasons = {}
+    for trainee in read_roster(folder):
+        if trainee.id in done:
+            continue
+        submitted = (folder.root / "submitted" / trainee.id / assignment).is_dir()
+        outcome = ledger.get(trainee.id, {}).get(
+            "outcome", "not_graded" if submitted else "missing"
+        )
+        reasons[trainee.id] = why_not_graded(outcome, folder.cohort, assignment)
+    return reasons
+
+
 def report(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.outcomes import why_not_graded
     from icp_helpers.facilitator.report import write_report
 
-    made = write_report(_folder(args), names=args.names)
+    folder = _folder(args)
+    made = write_report(folder, names=args.names)
     print(f"Grades (nbgrader export CSV): {made.grades_csv}")
     print(f"Progress per trainee:         {made.progress_csv}")
     print(f"Cohort dashboard:             {made.dashboard}")
+    for row in made.progress[made.progress["score"].isna()].itertuples():
+        why = why_not_graded(str(row.outcome), folder.cohort, str(row.assignment))
+        print(f"No marks for {row.trainee} on {row.assignment}: {why}.")
+    remarking = made.progress[made.progress["needs_remarking"] != ""]
+    _print_remarking(
+        {
+            f"{row.trainee} {row.assignment}": tuple(row.needs_remarking.split(", "))
+            for row in remarking.itertuples()
+        }
+    )
     return 0
 
 

@@ -1,7 +1,8 @@
 """The cohort dashboard: one self-contained HTML page for planning the next session.
 
 Three charts (completion per assignment, score distributions, the exercises most trainees
-got wrong), the test cells the grader flagged for manual grading, and a progress table.
+got wrong), the test cells the grader flagged for manual grading, the marks a changed answer
+cleared (to mark again), and a progress table.
 Trainees appear by id unless names are passed in. Colours are the Okabe-Ito
 colour-blind-safe set, and every category also has a hatch pattern and a text label, so
 nothing is carried by colour alone.
@@ -9,9 +10,10 @@ nothing is carried by colour alone.
 >>> import pandas as pd
 >>> progress = pd.DataFrame({"trainee": ["t01", "t02"], "assignment": ["00-a", "00-a"],
 ...     "outcome": ["graded", "missing"], "score": [8.0, None], "max_score": [10.0, None],
-...     "late": [False, False], "reason": ["", ""], "needs_review": ["", ""]})
->>> completion_counts(progress)
-{'00-a': {'graded on time': 1, 'graded late': 0, 'problem': 0, 'missing': 1}}
+...     "awaiting_marking": [3.0, None], "late": [False, False], "reason": ["", ""],
+...     "needs_review": ["", ""], "needs_remarking": ["", ""]})
+>>> completion_counts(progress)["00-a"]["missing"]
+1
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import base64
 import datetime as dt
 import html
 import io
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -35,11 +38,13 @@ CATEGORIES = {
     "graded late": ("#E69F00", "//"),
     "problem": ("#D55E00", "xx"),
     "missing": ("#BBBBBB", ".."),
+    "not due yet": ("#FFFFFF", "\\\\"),
 }
 
 
 def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per assignment, how many trainees are graded on time, graded late, a problem, missing."""
+    """Per assignment, how many trainees are graded on time, graded late, a problem, missing,
+    or have nothing in yet for an assignment not due yet."""
     counts = {}
     for assignment, rows in progress.groupby("assignment", sort=False):
         graded = rows["outcome"].isin(GRADED)
@@ -48,6 +53,7 @@ def completion_counts(progress: pd.DataFrame) -> dict[str, dict[str, int]]:
             "graded late": int((graded & rows["late"]).sum()),
             "problem": int(rows["outcome"].isin(PROBLEMS).sum()),
             "missing": int(rows["outcome"].isin(["missing", "not_graded"]).sum()),
+            "not due yet": int((rows["outcome"] == "not_due").sum()),
         }
     return counts
 
@@ -74,7 +80,7 @@ def completion_chart(progress: pd.DataFrame, ax=None) -> plt.Axes:
     ax.set_xlabel("trainees")
     ax.set_ylabel("assignment")
     ax.set_title("Completion per assignment")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=4, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=5, frameon=False, fontsize=8)
     return ax
 
 
@@ -137,11 +143,17 @@ def hardest_exercises(cells: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return table.sort_values(["percent", "short"], ascending=False).head(top).reset_index(drop=True)
 
 
-def hardest_chart(cells: pd.DataFrame, ax=None) -> plt.Axes:
-    """Horizontal bars: share of graded trainees short of full marks on each exercise."""
+def hardest_chart(
+    cells: pd.DataFrame, ax=None, assesses: dict[tuple[str, str], str] | None = None
+) -> plt.Axes:
+    """Horizontal bars: share of graded trainees short of full marks on each exercise,
+    labelled with what it assesses when ``assesses`` says (shortened to fit)."""
     ax = ax or plt.figure(figsize=(8, 4)).add_subplot()
     table = hardest_exercises(cells)
-    labels = [f"{a[:2]} {g}" for a, g in zip(table["assignment"], table["grade_id"], strict=True)]
+    labels = [
+        f"{a[:2]} {textwrap.shorten(exercise_name(a, g, assesses or {}), 45, placeholder='...')}"
+        for a, g in zip(table["assignment"], table["grade_id"], strict=True)
+    ]
     bars = ax.barh(labels, table["percent"], color="#56B4E9", edgecolor="#333333")
     ax.bar_label(
         bars,
@@ -162,13 +174,19 @@ def dashboard_html(
     progress: pd.DataFrame,
     cells: pd.DataFrame,
     labels: dict[str, str] | None = None,
+    assesses: dict[tuple[str, str], str] | None = None,
 ) -> str:
-    """The whole dashboard as one HTML page with its charts embedded."""
+    """The whole dashboard as one HTML page with its charts embedded.
+
+    ``labels``: names to show for trainee ids; ``assesses``: what each (assignment,
+    grade_id) assesses, to name the exercises to revisit (see
+    :func:`~icp_helpers.facilitator.report.what_cells_assess`).
+    """
     with matplotlib.rc_context({"font.size": 10}):
         charts = [
             _png(completion_chart(progress)),
             _png(score_chart(cells)),
-            _png(hardest_chart(cells)),
+            _png(hardest_chart(cells, assesses=assesses)),
         ]
     when = dt.datetime.now(schedule.zone)
     who = "names" if labels else "trainee ids (run `icp report --names` for names)"
@@ -182,11 +200,12 @@ def dashboard_html(
     )
     return _PAGE.format(
         title=html.escape(f"Cohort {schedule.cohort}: dashboard"),
-        subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M}; shows {who}."),
+        subtitle=html.escape(f"{schedule.title}. Made {when:%d %b %Y %H:%M %Z}; shows {who}."),
         summary=_summary_table(progress, cells, released),
         images=images,
-        hardest=_hardest_table(cells),
+        hardest=_hardest_table(cells, assesses or {}),
         review=_review_table(progress, labels),
+        remarking=_remarking_table(progress, labels),
         progress=_progress_table(progress, labels),
     )
 
@@ -225,14 +244,30 @@ def _html_table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _hardest_table(cells: pd.DataFrame) -> str:
+def exercise_name(assignment: str, grade_id: str, assesses: dict[tuple[str, str], str]) -> str:
+    """An exercise as a facilitator plans with it: what it assesses, then its test cell.
+
+    >>> exercise_name("00-a", "ex2-check", {("00-a", "ex2-check"): "add up a list"})
+    'add up a list (ex2-check)'
+    >>> exercise_name("00-a", "ex9-check", {})
+    'ex9-check'
+    """
+    what = assesses.get((assignment, grade_id))
+    return f"{what} ({grade_id})" if what else grade_id
+
+
+def _hardest_table(cells: pd.DataFrame, assesses: dict[tuple[str, str], str]) -> str:
     table = hardest_exercises(cells)
     if table.empty:
         return "<p>No graded exercise was short of full marks.</p>"
     return _html_table(
-        ["assignment", "exercise", "short of full marks"],
+        ["assignment", "exercise (what it assesses)", "short of full marks"],
         [
-            [r.assignment, r.grade_id, f"{r.short} of {r.graded} ({r.percent:.0f}%)"]
+            [
+                r.assignment,
+                exercise_name(r.assignment, r.grade_id, assesses),
+                f"{r.short} of {r.graded} ({r.percent:.0f}%)",
+            ]
             for r in table.itertuples()
         ],
     )
@@ -252,6 +287,32 @@ def _review_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     )
 
 
+def score_text(score: float, max_score: float, awaiting: float | None) -> str:
+    """A score as the dashboard shows it, with the points still to be marked by hand.
+
+    >>> score_text(10.0, 13.0, 3.0), score_text(12.0, 13.0, 0.0)
+    ('10/13 so far, 3 awaiting marking', '12/13')
+    """
+    text = f"{score:g}/{max_score:g}"
+    if awaiting and pd.notna(awaiting):
+        text += f" so far, {awaiting:g} awaiting marking"
+    return text
+
+
+def _remarking_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
+    waiting = progress[progress["needs_remarking"].fillna("") != ""]
+    if waiting.empty:
+        return "<p>No mark was cleared by a changed answer.</p>"
+    labels = labels or {}
+    return _html_table(
+        ["trainee", "assignment", "cells to mark again"],
+        [
+            [labels.get(r.trainee, r.trainee), r.assignment, r.needs_remarking]
+            for r in waiting.itertuples()
+        ],
+    )
+
+
 def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
     assignments = list(dict.fromkeys(progress["assignment"]))
     head = "".join(f"<th>{html.escape(a)}</th>" for a in ["trainee", *assignments])
@@ -262,7 +323,7 @@ def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> st
             row = mine[mine["assignment"] == assignment].iloc[0]
             text = LABELS.get(row["outcome"], row["outcome"])
             if pd.notna(row["score"]):
-                text = f"{row['score']:g}/{row['max_score']:g}" + (
+                text = score_text(row["score"], row["max_score"], row["awaiting_marking"]) + (
                     "" if row["outcome"] == "graded" else f" ({text})"
                 )
             if row["late"]:
@@ -298,10 +359,16 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 machinery. They score zero until you mark them in the formgrader, where the reason and the
 score the checks would have given are a comment on the answer.</p>
 {review}
+<h2>Needs re-marking</h2>
+<p>Work sent again with a different answer after you marked it: the old mark and comment
+were cleared, because they judged text that is no longer there. Mark these again in the
+formgrader.</p>
+{remarking}
 <h2>Each trainee's progress</h2>
 <p>Scores are out of each assignment's total; reflections count once marked in the
-formgrader. Hover over a cell for the reason behind a problem. Late work is shown, not
-penalised, unless the cohort's late policy says otherwise.</p>
+formgrader, and until then their points show as awaiting marking. Hover over a cell for
+the reason behind a problem. Late work is shown, not penalised, unless the cohort's late
+policy says otherwise.</p>
 {progress}
 </body></html>
 """

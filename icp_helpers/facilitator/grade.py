@@ -35,6 +35,7 @@ from pathlib import Path
 
 from icp_helpers.errors import IcpError, UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder, folder_at
+from icp_helpers.facilitator.marking import assignment_marks
 from icp_helpers.facilitator.outcomes import LABELS, engine_outcome
 from icp_helpers.facilitator.privacy import make_private, write_private_text
 from icp_helpers.facilitator.roster import read_roster
@@ -48,7 +49,8 @@ class Outcome:
 
     ``flagged`` lists the test cells marked for manual grading, each as a dict with
     ``notebook``, ``grade_id`` and ``reason``. ``unchanged`` is True when the submission
-    was graded by an earlier run and has not changed since.
+    was graded by an earlier run and has not changed since. ``remark`` lists the cells
+    whose hand mark was cleared because the answer changed, and not yet marked again.
     """
 
     trainee: str
@@ -60,6 +62,7 @@ class Outcome:
     seconds: float = 0.0
     flagged: tuple[dict[str, str], ...] = ()
     unchanged: bool = False
+    remark: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -111,6 +114,9 @@ def grade_cohort(
         due = folder.schedule().dates_for(assignment).due
         _require_released(folder, assignment)
         ledger = _Ledger(folder.working_folder("grading") / f"{assignment}.json")
+        earlier_remark = {
+            trainee: list(entry.get("remark", [])) for trainee, entry in ledger.entries.items()
+        }
 
         def finished(result: SubmissionResult, done: int, total: int) -> None:
             if not result.earlier:
@@ -132,11 +138,16 @@ def grade_cohort(
             sandbox=sandbox,
         )
         report = CohortGradingReport(
-            assignment, _with_scores(folder, assignment, graded.results, due)
+            assignment, _with_scores(folder, assignment, graded.results, due, earlier_remark)
         )
         submitted = {outcome.trainee for outcome in report.outcomes}
+        nothing = (
+            Outcome("", "missing", "nothing collected")
+            if due <= dt.datetime.now(dt.UTC)
+            else Outcome("", "not_due", f"not due until {due:%a %d %b %Y %H:%M %Z}")
+        )
         report.outcomes += [
-            Outcome(trainee.id, "missing", "nothing collected")
+            replace(nothing, trainee=trainee.id)
             for trainee in read_roster(folder)
             if trainee.id not in submitted
         ]
@@ -226,28 +237,41 @@ def _outcome(result: SubmissionResult) -> Outcome:
         seconds=result.seconds,
         flagged=tuple(asdict(flag) for flag in result.flagged),
         unchanged=bool(result.earlier),
+        remark=tuple(result.remark),
     )
 
 
 def _with_scores(
-    folder: CohortFolder, assignment: str, results: list[SubmissionResult], due
+    folder: CohortFolder,
+    assignment: str,
+    results: list[SubmissionResult],
+    due,
+    earlier_remark: dict[str, list[str]],
 ) -> list[Outcome]:
     """Each result with its score from the gradebook (manual marks and late penalty
-    included) and lateness from its time stamp."""
+    included), lateness from its time stamp, and the cells still to re-mark: those whose
+    hand mark this grading or an earlier one cleared, and not yet marked again."""
     from nbgrader.utils import parse_utc
 
+    marks = assignment_marks(folder, assignment)
     outcomes = []
-    with folder.gradebook() as gradebook:
-        for result in results:
-            outcome = _outcome(result)
-            submission = gradebook.find_submission(assignment, result.student)
-            stamp = folder.root / "submitted" / result.student / assignment / "timestamp.txt"
-            late = stamp.is_file() and parse_utc(stamp.read_text().strip()) > parse_utc(due)
-            penalty = float(submission.late_submission_penalty or 0)  # late_policy: zero
-            score = float(submission.score) - penalty
-            max_score = float(submission.max_score)
-            outcomes.append(replace(outcome, score=score, max_score=max_score, late=late))
+    for result in results:
+        outcome = _outcome(result)
+        mine = marks[result.student]
+        stamp = folder.root / "submitted" / result.student / assignment / "timestamp.txt"
+        late = stamp.is_file() and parse_utc(stamp.read_text().strip()) > parse_utc(due)
+        cleared = [*earlier_remark.get(result.student, []), *outcome.remark]
+        remark = tuple(cell for cell in dict.fromkeys(cleared) if cell in mine.unmarked)
+        outcomes.append(
+            replace(outcome, score=mine.score, max_score=mine.max_score, late=late, remark=remark)
+        )
     return outcomes
+
+
+def read_ledger(folder: CohortFolder, assignment: str) -> dict[str, dict]:
+    """Each trainee's latest outcome of ``assignment`` as grading recorded it (by trainee id;
+    the fields of :class:`Outcome`), or nothing if it has not been graded."""
+    return _Ledger(folder.root / "grading" / f"{assignment}.json").entries
 
 
 class _Ledger:

@@ -3,7 +3,8 @@
 One place for the outcome names that ``icp grade`` prints, the grading ledger stores and
 ``icp report`` shows. Most come from the grading engine
 (:data:`icp_helpers.grading.report.OUTCOMES`); a cohort adds ``missing`` (nothing was
-collected from the trainee) and ``not_graded`` (collected, not graded yet).
+collected from the trainee), ``not_due`` (nothing collected yet, and the assignment is not
+due yet) and ``not_graded`` (collected, not graded yet).
 
 >>> LABELS["kernel_died"]
 'kernel died'
@@ -36,11 +37,41 @@ def engine_outcome(outcome: str) -> str:
 #: outcomes in the cohort's names, then the two only a cohort has.
 LABELS = {engine_outcome(outcome): words for outcome, words in OUTCOMES.items()} | {
     "missing": "no submission",
+    "not_due": "not due yet",
     "not_graded": "not graded yet",
+}
+
+#: Outcomes where nothing was handed in yet.
+NOTHING_YET = frozenset({"missing", "not_due"})
+
+#: Why a submission with one of these outcomes could not be graded, in a trainee's terms.
+UNUSABLE = {
+    "corrupt": "a corrupt notebook",
+    "empty": "an empty file",
+    "wrong_assignment": "not a notebook of this assignment",
+    "notebook_missing": "a notebook of this assignment is missing",
 }
 
 #: Outcomes whose scores stand as the autograder gave them (a repaired notebook included).
 GRADED = frozenset({"graded", "duplicate_cell_ids", "restored_cells"})
 
 #: Outcomes a facilitator should look at: work was lost, unusable or flagged.
-PROBLEMS = frozenset(LABELS) - GRADED - {"missing", "not_graded", "skipped"}
+PROBLEMS = frozenset(LABELS) - GRADED - NOTHING_YET - {"not_graded", "skipped"}
+
+
+def why_not_graded(outcome: str, cohort: str, assignment: str) -> str:
+    """Why a trainee with ``outcome`` has no grades (or feedback), in words safe for logs.
+
+    >>> why_not_graded("wrong_assignment", "10", "00-getting-started")
+    'their submission could not be graded (not a notebook of this assignment)'
+    >>> why_not_graded("missing", "10", "00-getting-started")
+    'nothing was collected from them'
+    """
+    if outcome == "missing":
+        return "nothing was collected from them"
+    if outcome == "not_due":
+        return "nothing collected yet, and it is not due yet"
+    if outcome == "not_graded":
+        return f"their work is collected but not graded yet; run `icp grade {cohort} {assignment}`"
+    why = UNUSABLE.get(outcome, LABELS.get(outcome, outcome))
+    return f"their submission could not be graded ({why})"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from icp_helpers.course.release import assignment_names
 from icp_helpers.errors import UsageError
-from icp_helpers.facilitator.cohort import AssignmentDates
+from icp_helpers.facilitator.cohort import AssignmentDates, release_warning
 from icp_helpers.facilitator.cohort_folder import CohortFolder, record_due_dates
 
 _NOTE = """{title} ({assignment})
@@ -31,11 +31,13 @@ Due: {due:%A %d %B %Y at %H:%M} ({zone}), before {due_before}.
 
 @dataclass(frozen=True)
 class Released:
-    """One released assignment: where it went and when it is due."""
+    """One released assignment: where it went, when it is due, and any warning about its
+    timing (see :func:`~icp_helpers.facilitator.cohort.release_warning`)."""
 
     assignment: str
     due: dt.datetime
     destination: str
+    warning: str = ""
 
 
 def assignments_to_release(
@@ -72,7 +74,8 @@ def release(
             destination = f"exchange {folder.exchange}"
         else:
             destination = str(_zip_release(folder, dates, schedule.zone.key))
-        released.append(Released(dates.assignment, dates.due, destination))
+        warning = release_warning(dates, dt.datetime.now(dt.UTC))
+        released.append(Released(dates.assignment, dates.due, destination, warning))
     return released
 
 

@@ -3,15 +3,19 @@
 ``icp report 10`` writes to ``cohorts/10/reports/`` (owner-only):
 
 * ``grades.csv``: nbgrader's own export of every released assignment, so it opens wherever
-  nbgrader exports are used;
-* ``progress.csv``: one row per trainee and assignment: outcome, score, late;
+  nbgrader exports are used, with one more column, ``marking``: ``marked``, ``3 marks
+  awaiting marking`` or ``no submission`` (nbgrader counts a cell not yet marked as 0);
+* ``progress.csv``: one row per trainee and assignment: outcome, score, points awaiting
+  marking, late, cells flagged for review and cells to re-mark;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
   distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
 """
 
 from __future__ import annotations
 
-import json
+import csv
+import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +23,12 @@ import pandas as pd
 
 from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
-from icp_helpers.facilitator.outcomes import GRADED
+from icp_helpers.facilitator.grade import read_ledger
+from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
+from icp_helpers.facilitator.outcomes import GRADED, NOTHING_YET
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.files import read_yaml
 from icp_helpers.grading.record import grade_rows
 from icp_helpers.grading.report import flags_by_reason
 
@@ -32,9 +39,11 @@ PROGRESS_COLUMNS = [
     "outcome",
     "score",
     "max_score",
+    "awaiting_marking",
     "late",
     "reason",
     "needs_review",
+    "needs_remarking",
 ]
 
 
@@ -85,40 +94,93 @@ def graded_normally(cells: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame
     return cells.merge(normal, on=["trainee", "assignment"], how="inner")[list(cells.columns)]
 
 
-def progress_table(folder: CohortFolder) -> pd.DataFrame:
-    """Each trainee's outcome on each released assignment, from the grading ledgers.
+def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Each trainee's outcome on each released assignment, with their marks as they stand.
 
-    A trainee with no ledger entry for an assignment that has not been graded yet is shown
-    as ``not graded yet`` if they have a submission, else ``missing``.
+    Outcomes, lateness and flags come from the grading ledgers; scores come from the
+    gradebook as it is now, so a hand mark given in the formgrader counts at once.
+    ``awaiting_marking`` is the points still to be marked by hand; ``needs_remarking`` the
+    cells whose mark a changed answer cleared, not yet marked again. A trainee with no
+    ledger entry for an assignment that has not been graded yet is shown as
+    ``not graded yet`` if they have a submission; a trainee with nothing collected is
+    ``missing``, or ``not due yet`` while the assignment is not due (at ``now``).
     """
     trainees = [trainee.id for trainee in read_roster(folder)]
+    schedule = folder.schedule()
+    now = now or dt.datetime.now(dt.UTC)
     rows = []
     for assignment in released_assignments(folder):
-        ledger_file = folder.root / "grading" / f"{assignment}.json"
-        ledger = (
-            json.loads(ledger_file.read_text(encoding="utf-8")) if ledger_file.is_file() else {}
-        )
+        ledger = read_ledger(folder, assignment)
+        marks = assignment_marks(folder, assignment)
+        due = schedule.dates_for(assignment).due
         for trainee in trainees:
             entry = ledger.get(trainee)
             if entry is None:
                 submitted = (folder.root / "submitted" / trainee / assignment).is_dir()
                 entry = {"outcome": "not_graded" if submitted else "missing"}
+            if entry["outcome"] in NOTHING_YET:  # whether it is due may have changed since
+                entry = {**entry, "outcome": "not_due" if due > now else "missing"}
             flagged = entry.get("flagged", [])
+            graded = entry["outcome"] not in (*NOTHING_YET, "not_graded")
+            mine = marks.get(trainee) if graded else None
             rows.append(
                 {
                     "trainee": trainee,
                     "assignment": assignment,
                     "outcome": entry["outcome"],
-                    "score": entry.get("score"),
-                    "max_score": entry.get("max_score"),
+                    "score": mine.score if mine else None,
+                    "max_score": mine.max_score if mine else None,
+                    "awaiting_marking": mine.awaiting if mine else None,
                     "late": bool(entry.get("late", False)),
                     "reason": entry.get("reason", ""),
                     "needs_review": "; ".join(
                         flags_by_reason((f["grade_id"], f["tampering"]) for f in flagged)
                     ),
+                    "needs_remarking": ", ".join(
+                        cell for cell in entry.get("remark", []) if mine and cell in mine.unmarked
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def grades_with_marking(export: str, marks: dict[tuple[str, str], Marks]) -> str:
+    """nbgrader's export CSV text with a last column, ``marking``, saying where each
+    trainee's marking stands (``marked``, ``3 marks awaiting marking``, ``no submission``).
+
+    ``marks``: each (assignment, trainee)'s marks. nbgrader's ``score`` counts a cell not
+    yet marked as 0; this column says so.
+
+    >>> export = "assignment,student_id,score\\n00-a,t01,10.0\\n00-a,t02,0.0\\n"
+    >>> print(grades_with_marking(export, {("00-a", "t01"): Marks("t01", 10, 13, 3, ())}), end="")
+    assignment,student_id,score,marking
+    00-a,t01,10.0,3 marks awaiting marking
+    00-a,t02,0.0,no submission
+    """
+    reader = csv.DictReader(io.StringIO(export))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*(reader.fieldnames or []), "marking"], lineterminator="\n")
+    writer.writeheader()
+    for row in reader:
+        found = marks.get((row["assignment"], row["student_id"]))
+        writer.writerow({**row, "marking": marking_status(found)})
+    return out.getvalue()
+
+
+def what_cells_assess(syllabus_file: Path) -> dict[tuple[str, str], str]:
+    """What each graded cell assesses, from the syllabus's objectives, by (assignment, grade_id).
+
+    >>> assesses = what_cells_assess(Path("course/syllabus.yml"))
+    >>> assesses[("00-getting-started", "ex2-check")]
+    'keep values in a list and add them up'
+    """
+    syllabus = read_yaml(syllabus_file, what="the syllabus") or {}
+    found = {}
+    for assignment in syllabus.get("assignments") or []:
+        for objective in assignment.get("objectives") or []:
+            for grade_id in objective.get("assessed_by") or []:
+                found[(str(assignment.get("id")), str(grade_id))] = str(objective.get("text", ""))
+    return found
 
 
 def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
@@ -136,7 +198,13 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     partial = out / ".grades.csv.partial"
     assignment_args = [f"--assignment={name}" for name in released]
     folder.nbgrader("export", "--to", str(partial), *assignment_args)
-    partial.replace(grades_csv)
+    marks = {
+        (assignment, trainee): found
+        for assignment in released
+        for trainee, found in assignment_marks(folder, assignment).items()
+    }
+    write_private_text(grades_csv, grades_with_marking(partial.read_text(encoding="utf-8"), marks))
+    partial.unlink()
     progress = progress_table(folder)
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
@@ -145,7 +213,10 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
     dashboard = out / "dashboard.html"
-    html = dashboard_html(folder.schedule(), released, progress, cells, labels=labels)
+    assesses = what_cells_assess(folder.course_root / "course" / "syllabus.yml")
+    html = dashboard_html(
+        folder.schedule(), released, progress, cells, labels=labels, assesses=assesses
+    )
     write_private_text(dashboard, html)
     make_private(out)
     return CohortReport(grades_csv, progress_csv, dashboard, progress, cells)

@@ -111,6 +111,7 @@ def _skipped(course: GradingCourse, assignment: str, student: str) -> Submission
         max_score=float(summary.get("max_score", 0.0)),
         flagged=[FlaggedCell(**flag) for flag in summary.get("flagged", [])],
         earlier=str(summary.get("outcome", "graded")),
+        remark=list(summary.get("remark", [])),
     )
 
 

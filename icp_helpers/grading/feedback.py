@@ -5,12 +5,14 @@ tests included. Here the autograded notebook first goes through nbgrader's own
 ``ClearHiddenTests`` (on the test cells' source), then every error in a test cell keeps
 only its last line (the hint the check raised; tracebacks quote the hidden code), and any
 remaining text that repeats a line of hidden test code is removed. The HTML itself comes
-from nbgrader's ``GetGrades`` and its feedback template, as ``generate_feedback`` makes it.
+from nbgrader's ``GetGrades`` and its feedback template, as ``generate_feedback`` makes it,
+except that a cell waiting for a hand mark reads "awaiting marking" instead of a score of 0.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
@@ -78,6 +81,68 @@ def _scrub(output: NotebookNode, secret: set[str]) -> None:
                 output.data[mime] = clean(value)
 
 
+def marks_in_words(value: float) -> str:
+    """``value`` marks in words.
+
+    >>> marks_in_words(1.0), marks_in_words(3.0), marks_in_words(1.5)
+    ('1 mark', '3 marks', '1.5 marks')
+    """
+    return f"{value:g} mark" + ("" if value == 1 else "s")
+
+
+def awaiting_marking(gradebook, notebook: str, assignment: str, student: str) -> dict[str, float]:
+    """The cells of a graded notebook waiting for a person (a hand mark is needed and none has
+    been given), with their points, by ``grade_id``."""
+    submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+    return {
+        grade.name: float(grade.max_score)
+        for grade in submitted.grades
+        if grade.needs_manual_grade and grade.manual_score is None
+    }
+
+
+def show_awaiting(page: str, awaiting: dict[str, float], score: float, max_score: float) -> str:
+    """A feedback page that says "awaiting marking" where nbgrader's template shows a zero.
+
+    nbgrader's feedback template scores a cell not yet marked as 0; this rewrites the
+    notebook's total, the contents line and the heading of each cell in ``awaiting``.
+
+    >>> page = ('<h4>nb (Score: 10.0 / 13.0)</h4><li><a href="#reflection">Written response'
+    ...         '</a> (Score: 0.0 / 3.0)</li><a name="reflection"></a><div class="panel-heading">'
+    ...         '<span class="pull-right">Score: 0.0 / 3.0 <a href="#top">(Top)</a></span>')
+    >>> shown = show_awaiting(page, {"reflection": 3.0}, 10.0, 13.0)
+    >>> print(shown)  # doctest: +NORMALIZE_WHITESPACE
+    <h4>nb (Score: 10 / 13 so far, 3 marks awaiting marking)</h4><li><a href="#reflection">Written
+    response</a> (awaiting marking, 3 marks)</li><a name="reflection"></a><div
+    class="panel-heading"><span class="pull-right">Awaiting marking (3 marks) <a
+    href="#top">(Top)</a></span>
+    """
+    if not awaiting:
+        return page
+    total = (
+        f"(Score: {score:g} / {max_score:g} so far, "
+        f"{marks_in_words(sum(awaiting.values()))} awaiting marking)</h4>"
+    )
+    page = re.sub(r"\(Score: [-0-9.]+ / [-0-9.]+\)</h4>", lambda _: total, page, count=1)
+    for grade_id, points in awaiting.items():
+        cell = re.escape(grade_id)
+        words = marks_in_words(points)
+        page = re.sub(
+            rf'(<a href="#{cell}">[^<]*</a>)\s*\(Score: [-0-9.]+ / [-0-9.]+\)',
+            rf"\g<1> (awaiting marking, {words})",
+            page,
+        )
+        page = re.sub(
+            rf'(<a name="{cell}"></a>\s*<div class="panel-heading">(?:(?!</div>).)*?)'
+            rf"Score: [-0-9.]+ / [-0-9.]+(\s*<a href=\"#top\">)",
+            rf"\g<1>Awaiting marking ({words})\g<2>",
+            page,
+            count=1,
+            flags=re.DOTALL,
+        )
+    return page
+
+
 def write_feedback(course_root: Path, assignment: str, student: str) -> list[Path]:
     """Write ``feedback/<student>/<assignment>/<notebook>.html`` without hidden tests.
 
@@ -108,6 +173,10 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
         notebook, resources = GetGrades(config=feedback_config)(notebook, resources)
         exporter = HTMLExporter(config=feedback_config)
         html, _ = exporter.from_notebook_node(strip_hidden_tests(notebook), resources=resources)
+        with Gradebook(course.db_url, course.course_id) as gradebook:
+            awaiting = awaiting_marking(gradebook, path.stem, assignment, student)
+        grades = resources["nbgrader"]
+        html = show_awaiting(html, awaiting, grades["score"], grades["max_score"])
         target = course.feedback_folder(student, assignment) / f"{path.stem}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, html)

@@ -5,7 +5,8 @@ late penalty) is written through nbgrader's own ``Gradebook`` API inside one dat
 transaction: the session is joined to an outer transaction whose commits stay pending,
 so a grader killed part way leaves the gradebook exactly as it was before that
 submission. Grades are updated in place (nbgrader keeps one row per cell and student),
-so re-running never duplicates them.
+so re-running never duplicates them. A hand mark on a cell whose answer has changed since
+it was given is cleared in the same transaction (see :mod:`icp_helpers.grading.hand_marks`).
 
 The autograded notebooks are written (atomically) before the commit, and after it, last of
 all, a small "done" marker under ``<course>/.icp-grading/<assignment>/<student>.json`` holding
@@ -29,6 +30,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from traitlets.config import Config
 
 from icp_helpers.files import atomic_write
+from icp_helpers.grading.hand_marks import answer_digests, answers_file, clear_stale_marks
 from icp_helpers.grading.score import CellScore
 
 MARKER_FOLDER = ".icp-grading"
@@ -68,6 +70,11 @@ def one_transaction(
 
 def marker_path(course_root: Path, assignment: str, student: str) -> Path:
     return course_root / MARKER_FOLDER / assignment / f"{student}.json"
+
+
+def answers_path(course_root: Path, assignment: str, student: str) -> Path:
+    """Where the digests of the answers last recorded for ``student`` are kept."""
+    return answers_file(course_root, MARKER_FOLDER, assignment, student)
 
 
 def is_done(course_root: Path, assignment: str, student: str, fingerprint: str) -> bool:
@@ -115,13 +122,18 @@ def record_submission(
     config: Config,
     note: str = "",
     gradebook: Gradebook | None = None,
-) -> None:
+    answers_before: dict[str, str],
+) -> list[str]:
     """Write every grade and comment of one submission in one transaction.
 
     ``notebooks`` maps a notebook name to ``(executed notebook or None, its cell scores)``.
     ``note`` (an unusable notebook's reason, say) goes on the first answer cell's comment.
     ``gradebook``: an open gradebook to write through (see :func:`one_transaction`).
+    ``answers_before``: the digests of the answers last graded
+    (:func:`~icp_helpers.grading.hand_marks.answer_digests`); a hand mark on a cell whose
+    answer has changed since is cleared. Returns the grade ids whose mark was cleared.
     """
+    cleared: list[str] = []
     with one_transaction(db_url, course_id, gradebook=gradebook) as gradebook:
         gradebook.update_or_create_student(student)
         with gradebook.db.no_autoflush:  # nbgrader links the new rows before adding them
@@ -130,16 +142,25 @@ def record_submission(
             else:
                 gradebook.update_or_create_submission(assignment, student)
         for name, (notebook, scores) in notebooks.items():
+            cleared += clear_stale_marks(
+                gradebook,
+                name,
+                assignment,
+                student,
+                [score.grade_id for score in scores],
+                answers_before,
+                answer_digests(name, notebook),
+            )
             for score in scores:
                 grade = gradebook.find_grade(score.grade_id, name, assignment, student)
                 grade.auto_score = score.auto_score
-                grade.needs_manual_grade = bool(
-                    score.needs_manual_grade
-                    or grade.manual_score is not None
-                    or score.auto_score is None
-                )
+                if score.auto_score is None:  # a person marks it: done once they have
+                    grade.needs_manual_grade = grade.manual_score is None
+                else:  # flagged for review stays flagged until the grader trusts it again
+                    grade.needs_manual_grade = score.needs_manual_grade
             _record_comments(gradebook, name, assignment, student, notebook, scores, note)
             _late_penalty(gradebook, name, assignment, student, config)
+    return cleared
 
 
 def _record_comments(gradebook, name, assignment, student, notebook, scores, note) -> None:

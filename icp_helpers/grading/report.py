@@ -69,7 +69,10 @@ class FlaggedCell:
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    """How one student's submission went."""
+    """How one student's submission went.
+
+    ``remark``: the cells whose hand mark this grading cleared because the answer changed
+    since it was marked (see :mod:`icp_helpers.grading.hand_marks`)."""
 
     student: str
     outcome: str
@@ -80,6 +83,7 @@ class SubmissionResult:
     flagged: list[FlaggedCell] = field(default_factory=list)
     seconds: float = 0.0
     earlier: str = ""  # for a skipped submission: its outcome when it was graded
+    remark: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         outcome = f"skipped (unchanged; {self.earlier})" if self.earlier else self.outcome

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,12 @@ from nbgrader.api import Gradebook
 from icp_helpers.grading import record
 from icp_helpers.grading.course_config import GradingCourse
 from icp_helpers.grading.execute import RunLog
+from icp_helpers.grading.hand_marks import (
+    answer_digests,
+    read_answers,
+    remember_graded_answers,
+    write_answers,
+)
 from icp_helpers.grading.intake import Intake, sanitise
 from icp_helpers.grading.report import FlaggedCell, SubmissionResult, most_serious
 from icp_helpers.grading.safe_outputs import make_safe
@@ -135,6 +141,10 @@ def prepare(
     """Read, sanitise and scan one submission and lay out its folder; build its run jobs."""
     submitted = course.submitted_folder(student, assignment)
     record.forget(course.root, assignment, student)
+    remember_graded_answers(
+        record.answers_path(course.root, assignment, student),
+        course.autograded_folder(student, assignment),
+    )
     workdir = _lay_out_folder(course, assignment, student)
     files = _folder_files(workdir)
     others = sorted(p.name for p in submitted.glob("*.ipynb"))
@@ -306,8 +316,11 @@ def record_scored(
 ) -> SubmissionResult:
     """Record a scored submission in one gradebook transaction, then mark it done.
 
+    Hand marks on answers that changed since they were given are cleared (see
+    :mod:`icp_helpers.grading.hand_marks`) and listed in the result's ``remark``.
     ``gradebook``: an open gradebook to record through (a batch keeps one open)."""
-    record.record_submission(
+    answers = record.answers_path(course.root, assignment, scored.student)
+    cleared = record.record_submission(
         course.db_url,
         course.course_id,
         assignment,
@@ -317,8 +330,13 @@ def record_scored(
         config=course.config,
         note=scored.note,
         gradebook=gradebook,
+        answers_before=read_answers(answers),
     )
-    result = scored.result
+    digests: dict[str, str] = {}
+    for name, (notebook, _) in scored.notebooks.items():
+        digests.update(answer_digests(name, notebook))
+    write_answers(answers, digests)
+    result = replace(scored.result, remark=cleared)
     record.mark_done(
         course.root,
         assignment,
@@ -331,6 +349,7 @@ def record_scored(
             "score": result.score,
             "max_score": result.max_score,
             "flagged": [vars(flag) for flag in result.flagged],
+            "remark": result.remark,
         },
     )
     return result

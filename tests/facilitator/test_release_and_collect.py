@@ -320,7 +320,7 @@ def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text,
         [*icp, "release", "10", ASSIGNMENT, *where], capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
-    assert f"Released {ASSIGNMENT} (due Fri 27 Sep 2024 17:00) to " in out.stdout
+    assert f"Released {ASSIGNMENT} (due Fri 27 Sep 2024 17:00 BST) to " in out.stdout
     mail = write_zip(
         tmp_path / "m.zip",
         [
@@ -337,7 +337,7 @@ def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text,
     )
     assert got.returncode == 0, got.stderr
     assert "Collected 00-getting-started for 1 trainee(s): t01" in got.stdout
-    assert "nothing from 3: t02, t03, t04" in got.stdout
+    assert "nothing from 3 (no file of theirs in the zip): t02, t03, t04" in got.stdout
     assert "unknown.ipynb: no trainee id, e-mail or name" in got.stdout
     assert "1 refused, not extracted: a symbolic link, not a file (1)" in got.stdout
     assert "1 ignored: macOS metadata (1)" in got.stdout

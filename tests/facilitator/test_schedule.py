@@ -4,6 +4,7 @@ rejected with the line at fault."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,24 @@ def test_cli_show_and_ics(tmp_path, course_root):
         f"line {_line_of(bad.read_text(), 'kind: party')}: session workshop-1-2" in refused.stderr
     )
     assert "Traceback" not in refused.stderr
+
+
+def test_every_bad_date_is_reported_with_its_line_and_the_format(tmp_path, course_root):
+    text = (
+        COHORT_10.replace("days: [2024-11-04]", "days: [2024-11-31]", 1)
+        .replace("start: 2024-09-10", "start: 2024-13-10", 1)
+        .replace("days: [2024-12-10]", "days: [10/12/2024]", 1)
+    )
+    bad = _write(tmp_path, text)
+    refused = subprocess.run(
+        [sys.executable, "-m", "icp_helpers.cli", "cohort", "show", "10"]
+        + ["--root", str(course_root), "--schedule", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    for fragment in ("2024-11-31", "start: 2024-13-10", "10/12/2024"):
+        line = _line_of(text, fragment)
+        assert re.search(rf"line {line}: .*YYYY-MM-DD", refused.stderr), (fragment, refused.stderr)
+    assert "2024-11-31 is not a real date" in refused.stderr
+    assert "indentation" not in refused.stderr
