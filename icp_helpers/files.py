@@ -1,13 +1,15 @@
 """Safe reading and writing of the small text files the QI tools keep (YAML, CSV, HTML, JSON).
 
-Two promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
+Three promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
 process maps, sponsor updates, learners' data files, cohort schedules):
 
 * a failed save never leaves a half-written file: text is written to a temporary file in the
   same folder and moved into place with :func:`os.replace` only when complete;
 * a file that cannot be read raises :class:`DataFileError` (a :class:`ValueError`) that names
   the file, says what is wrong and how to fix it, never a raw traceback from deep inside a
-  library.
+  library;
+* a CSV written for people to open (:func:`spreadsheet_csv`) is safe in a spreadsheet: text
+  that would start a formula is stored as text, and the file opens in Excel with its accents.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -18,10 +20,13 @@ process maps, sponsor updates, learners' data files, cohort schedules):
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,7 @@ from icp_helpers.errors import IcpError
 
 __all__ = [
     "DataFileError",
+    "FORMULA_STARTS",
     "LineDict",
     "atomic_write",
     "dump_json",
@@ -42,6 +48,9 @@ __all__ = [
     "read_text",
     "read_yaml",
     "save_mapping",
+    "spreadsheet_csv",
+    "spreadsheet_text",
+    "spreadsheet_value",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -338,3 +347,77 @@ def save_mapping(data: Mapping[str, Any], path: str | os.PathLike) -> None:
     target = Path(path)
     text = dump_json(data) if _format(target) == "json" else dump_yaml(data)
     atomic_write(target, text)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet cell may start with to be taken as a formula (OWASP, CSV injection)."""
+
+
+def _starts_formula(text: str) -> bool:
+    """Whether ``text`` would run as a formula, or is one already quoted (so quoting is undone
+    only where it was added)."""
+    return text.startswith(FORMULA_STARTS) or (text[:1] == "'" and _starts_formula(text[1:]))
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a leading ``'`` if it starts a formula.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are quoted, as
+    OWASP advises against CSV injection; so is text that is such a cell quoted already, so
+    :func:`spreadsheet_value` always gives back the original.
+
+    >>> spreadsheet_text('=HYPERLINK("http://x","y")'), spreadsheet_text("Zoë")
+    ('\\'=HYPERLINK("http://x","y")', 'Zoë')
+    >>> spreadsheet_text("'=1"), spreadsheet_text("O'Connor")
+    ("''=1", "O'Connor")
+    """
+    return f"'{text}" if _starts_formula(text) else text
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The original text of a cell written by :func:`spreadsheet_text` (its ``'`` taken off).
+
+    >>> spreadsheet_value("'-2+3"), spreadsheet_value("''=1"), spreadsheet_value("'Connor")
+    ('-2+3', "'=1", "'Connor")
+    """
+    return cell[1:] if cell[:1] == "'" and _starts_formula(cell[1:]) else cell
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def spreadsheet_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, numeric: Iterable[str] = ()
+) -> str:
+    """CSV text for people to open in Excel: UTF-8 with a BOM, and no cell runs as a formula.
+
+    Numbers stay numbers (a score of -1 is not a risk): cells that are not text are written
+    as they are, and so is text that is a plain number in a column named in ``numeric``.
+    Every other text cell goes through :func:`spreadsheet_text`. Missing values (``None``
+    or NaN) are empty cells. Save the result with :func:`atomic_write`; read it back with
+    ``encoding="utf-8-sig"`` (as :func:`read_text` does) and :func:`spreadsheet_value`.
+
+    >>> text = spreadsheet_csv(["trainee", "score"], [["=cmd", -1.0], ["t02", "-0.5"]],
+    ...                        numeric=["score"])
+    >>> text.encode("utf-8")[:3], text[1:]
+    (b'\\xef\\xbb\\xbf', "trainee,score\\n'=cmd,-1.0\\nt02,-0.5\\n")
+    """
+    kept = {header.index(name) for name in numeric if name in header}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([spreadsheet_text(str(name)) for name in header])
+    for row in rows:
+        cells: list[Any] = []
+        for index, value in enumerate(row):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                cells.append("")
+            elif not isinstance(value, str) or (index in kept and _is_number(value)):
+                cells.append(value)
+            else:
+                cells.append(spreadsheet_text(value))
+        writer.writerow(cells)
+    return "\ufeff" + out.getvalue()

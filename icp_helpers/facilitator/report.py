@@ -2,11 +2,15 @@
 
 ``icp report 10`` writes to ``cohorts/10/reports/`` (owner-only):
 
-* ``grades.csv``: nbgrader's own export of every released assignment, so it opens wherever
-  nbgrader exports are used;
+* ``grades.csv``: every released assignment in nbgrader's export columns, so it opens
+  wherever nbgrader exports are used (see :mod:`.grades_csv`);
 * ``progress.csv``: one row per trainee and assignment: outcome, score, late;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
   distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
+
+Both CSVs are written for Excel (:func:`icp_helpers.files.spreadsheet_csv`): UTF-8 with a
+BOM, and text that would start a formula (a name such as ``=HYPERLINK(...)``) has a leading
+``'``; scores stay numbers.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import pandas as pd
 
 from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator.grades_csv import write_grades_csv
 from icp_helpers.facilitator.outcomes import GRADED
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.files import spreadsheet_csv
 from icp_helpers.grading.record import grade_rows
 from icp_helpers.grading.report import flags_by_reason
 
@@ -133,14 +139,11 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
         )
     out = private_folder(folder.root / "reports")
     grades_csv = out / "grades.csv"
-    partial = out / ".grades.csv.partial"
-    assignment_args = [f"--assignment={name}" for name in released]
-    folder.nbgrader("export", "--to", str(partial), *assignment_args)
-    partial.replace(grades_csv)
+    write_grades_csv(folder, released, grades_csv)
     progress = progress_table(folder)
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
-    write_private_text(progress_csv, progress.to_csv(index=False))
+    write_private_text(progress_csv, spreadsheet_csv(list(progress), progress.values.tolist()))
     labels = None
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}

@@ -66,10 +66,13 @@ def test_feedback_before_grading_says_what_to_do(released):
         generate_feedback(released, ASSIGNMENT)
 
 
-def test_report_grades_csv_progress_and_dashboard(graded):
+def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
     report = write_report(graded)
-    with report.grades_csv.open() as handle:
+    with report.grades_csv.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    graded.nbgrader("export", "--to", str(tmp_path / "export.csv"), f"--assignment={ASSIGNMENT}")
+    with (tmp_path / "export.csv").open(encoding="utf-8", newline="") as handle:
+        assert rows == list(csv.DictReader(handle))  # nbgrader's own export, value for value
     assert list(rows[0]) == [
         "assignment",
         "duedate",
