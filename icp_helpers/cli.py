@@ -177,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     collected.add_argument("assignment", metavar="ASSIGNMENT")
     collected.add_argument("--zip", type=Path, metavar="FILE", help="a zip of e-mailed notebooks")
+    collected.add_argument(
+        "--names",
+        action="store_true",
+        help="list the names of files not collected, which may name trainees (default: "
+        "only the reasons; the names are always in the folder's REPORT.txt)",
+    )
     graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
     graded.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 00-getting-started")
     graded.epilog = (
@@ -199,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     reported.add_argument(
         "--names",
         action="store_true",
-        help="show trainees' names on the dashboard (default: ids only)",
+        help="also write dashboard-names.html, which shows trainees' names (dashboard.html "
+        "always shows ids only)",
     )
 
     shown = commands.add_parser(

@@ -6,7 +6,8 @@
   wherever nbgrader exports are used (see :mod:`.grades_csv`);
 * ``progress.csv``: one row per trainee and assignment: outcome, score, late;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
-  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
+  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`), showing
+  trainee ids only; ``icp report --names`` also writes ``dashboard-names.html`` with names.
 
 Both CSVs are written for Excel (:func:`icp_helpers.files.spreadsheet_csv`): UTF-8 with a
 BOM, and text that would start a formula (a name such as ``=HYPERLINK(...)``) has a leading
@@ -54,6 +55,7 @@ class CohortReport:
     dashboard: Path
     progress: pd.DataFrame
     cells: pd.DataFrame
+    named_dashboard: Path | None = None
 
 
 def released_assignments(folder: CohortFolder) -> list[str]:
@@ -128,7 +130,8 @@ def progress_table(folder: CohortFolder) -> pd.DataFrame:
 
 
 def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
-    """Write the grades CSV, progress CSV and dashboard; names only if ``names`` is True."""
+    """Write the grades CSV, progress CSV and the ids-only dashboard; with ``names``, also
+    ``dashboard-names.html``, the dashboard with trainees' names (never over the ids-only one)."""
     from icp_helpers.facilitator.dashboard import dashboard_html
 
     released = released_assignments(folder)
@@ -144,11 +147,14 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
     write_private_text(progress_csv, spreadsheet_csv(list(progress), progress.values.tolist()))
-    labels = None
+    dashboard = out / "dashboard.html"
+    html = dashboard_html(folder.schedule(), released, progress, cells)
+    write_private_text(dashboard, html)
+    named_dashboard = None
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
-    dashboard = out / "dashboard.html"
-    html = dashboard_html(folder.schedule(), released, progress, cells, labels=labels)
-    write_private_text(dashboard, html)
+        named_dashboard = out / "dashboard-names.html"
+        html = dashboard_html(folder.schedule(), released, progress, cells, labels=labels)
+        write_private_text(named_dashboard, html)
     make_private(out)
-    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells)
+    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells, named_dashboard)

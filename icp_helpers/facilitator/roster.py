@@ -127,9 +127,9 @@ def parse_roster(text: str, source: str, *, stored: bool = False) -> list[Traine
         if not values["email"]:
             problems.append(f"line {line}: the email is missing for {trainee_id or 'a trainee'}.")
         elif not _EMAIL.match(values["email"]):
-            problems.append(
-                f"line {line}: email {values['email']!r} is malformed; write it as "
-                "name@organisation.nhs.uk."
+            problems.append(  # the address itself is left out: messages end up in logs
+                f"line {line}: the e-mail address of {trainee_id or 'a trainee'} is malformed; "
+                "write it as name@organisation.nhs.uk."
             )
         if not values["first_name"] and not values["last_name"]:
             problems.append(f"line {line}: {trainee_id or 'a trainee'} has no name.")

@@ -100,8 +100,10 @@ def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
     assert "ex2-check" in page  # t02's mistake shows among the exercises to revisit
     words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
     assert "t01" in words and not [n for n in NAMES if re.search(rf"\b{n}\b", words)]
-    named = write_report(graded, names=True).dashboard.read_text()
-    assert "Asha Patel" in named
+    with_names = write_report(graded, names=True)
+    assert with_names.named_dashboard == report.dashboard.with_name("dashboard-names.html")
+    assert "Asha Patel" in with_names.named_dashboard.read_text()
+    assert "Asha Patel" not in report.dashboard.read_text()  # the ids-only page stays so
 
 
 def test_cli_feedback_and_report(graded, course_root):

@@ -52,7 +52,7 @@ def test_roster_grades_and_progress_csv_hold_no_formulas(
     assert imported.returncode == 0, imported.stderr
     stored = _cells(released.roster_file)
     assert _formula_cells(stored) == []
-    assert ["t01", "'=HYPERLINK(\"http://x\",\"y\")", "Patel", "asha.patel@example.org", "'+1"] in (
+    assert ["t01", '\'=HYPERLINK("http://x","y")', "Patel", "asha.patel@example.org", "'+1"] in (
         stored
     )
     assert "Zoë" in stored[2]
@@ -79,7 +79,7 @@ def test_roster_grades_and_progress_csv_hold_no_formulas(
     assert _formula_cells(grades) == []
     header = grades[0]
     by_student = {row[header.index("student_id")]: row for row in grades[1:]}
-    assert by_student["t01"][header.index("first_name")] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert by_student["t01"][header.index("first_name")] == '\'=HYPERLINK("http://x","y")'
     assert by_student["t02"][header.index("first_name")] == "Zoë"
     assert by_student["t02"][header.index("email")] == "'-2+3@example.org"
     assert by_student["t04"][header.index("score")] == "0.0"  # numbers stay numbers
