@@ -3,8 +3,9 @@
 One HTML page per graded notebook goes to ``feedback/<trainee>/<assignment>/``, made by
 nbgrader's feedback template with the hidden tests taken out
 (:func:`icp_helpers.grading.feedback.write_feedback`) and without the facilitators' rubric.
-With an exchange the pages are also released there for trainees to fetch; without one each
-trainee's pages are zipped in ``outbox/feedback/<assignment>/<trainee>.zip`` to e-mail.
+With an exchange the pages are also released there for trainees to fetch (readable by the
+trainee who submitted, see :func:`share_released_feedback`); without one each trainee's
+pages are zipped in ``outbox/feedback/<assignment>/<trainee>.zip`` to e-mail.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import make_private, private_umask
 from icp_helpers.facilitator.rubric import hide_rubrics, show_rubrics
 from icp_helpers.grading.feedback import write_feedback
+
+SHARED_PAGE = 0o644
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
             show_rubrics(folder.root, folder.course_root, assignment, trainee)
     if folder.exchange is not None:
         folder.nbgrader("release_feedback", assignment)
+        share_released_feedback(folder.exchange / folder.course_id / "feedback")
     make_private(folder.root / "feedback")
     results = []
     for trainee in graded:
@@ -57,6 +61,19 @@ def generate_feedback(folder: CohortFolder, assignment: str) -> list[Feedback]:
             zip_file = _zip(folder, assignment, trainee, pages)
         results.append(Feedback(trainee, pages, zip_file))
     return results
+
+
+def share_released_feedback(outbound: Path) -> None:
+    """Let trainees read the feedback pages released to the exchange, as nbgrader means them to.
+
+    nbgrader's ``release_feedback`` copies each page with its permissions; ours are owner-only
+    in the cohort folder, so the copies were unreadable to the trainee fetching them. nbgrader
+    makes the exchange's feedback folder ``0o711`` (anyone may pass through, nobody but the
+    facilitator may list it) and names each page by a hash of the submission's own secret,
+    so a page is readable by all (``0o644``) yet found only by the trainee who submitted it.
+    """
+    for page in outbound.glob("*.html"):
+        page.chmod(SHARED_PAGE)
 
 
 def _zip(folder: CohortFolder, assignment: str, trainee: str, pages: tuple[Path, ...]) -> Path:
