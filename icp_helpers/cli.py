@@ -269,6 +269,38 @@ def _add_grading_options(
         )
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Run the command, turning the machine's faults into the :class:`IcpError` that explains
+    them: a full disk or a place that cannot be written (:func:`~icp_helpers.files.
+    storage_problem`), and a gradebook database that cannot be used."""
+    try:
+        return args.handler(args)
+    except OSError as error:
+        from icp_helpers.files import storage_problem
+
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        raise problem from None
+    except Exception as error:
+        database = sys.modules.get("sqlalchemy.exc")
+        if database is None or not isinstance(error, database.OperationalError):
+            raise
+        from icp_helpers.facilitator.gradebook import gradebook_unusable
+
+        raise gradebook_unusable(error, _gradebook_url(args)) from None
+
+
+def _gradebook_url(args: argparse.Namespace) -> str | None:
+    """The address of the gradebook of the cohort a command names, if it has one."""
+    try:
+        from icp_helpers.facilitator.cohort_folder import open_cohort
+
+        return open_cohort(args.root, args.cohort, where=args.cohorts_dir).db_url
+    except (AttributeError, IcpError, OSError, ValueError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -277,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name = " ".join(part for part in (args.command, getattr(args, "verb", None)) if part)
     try:
-        return args.handler(args)
+        return _run(args)
     except IcpError as error:  # a mistake the user can put right: the message says how
         first, *details = str(error).splitlines() or [type(error).__name__]
         print(f"icp {name}: {first}", file=sys.stderr)

@@ -21,6 +21,7 @@ process maps, sponsor updates, learners' data files, cohort schedules):
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
@@ -51,6 +52,7 @@ __all__ = [
     "spreadsheet_csv",
     "spreadsheet_text",
     "spreadsheet_value",
+    "storage_problem",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -61,12 +63,52 @@ class DataFileError(IcpError, ValueError):
     """A file could not be read or saved; the message says which file and how to fix it."""
 
 
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def storage_problem(error: OSError, path: str | os.PathLike | None = None) -> DataFileError | None:
+    """The plain message for a disk that is full or a place that cannot be written, else None.
+
+    ``path`` names the file being written when ``error`` does not (a failed ``write()``
+    names none). Disk full or over quota (``ENOSPC``, ``EDQUOT``), permission denied
+    (``EACCES``, ``EPERM``) and a read-only file system (``EROFS``) are the machine's
+    faults, not bugs: the message names the place and says what to do.
+
+    >>> full = OSError(errno.ENOSPC, "No space left on device")
+    >>> str(storage_problem(full, "/srv/a.csv"))  # doctest: +ELLIPSIS
+    'cannot write /srv/a.csv: the disk is full (or your quota is used up); free some space...'
+    >>> storage_problem(OSError(errno.ENOENT, "No such file or directory")) is None
+    True
+    """
+    if error.errno not in _FULL + _REFUSED:
+        return None
+    where = path if path is not None else error.filename
+    what = f"cannot write {os.fsdecode(where)}" if where is not None else "cannot write a file"
+    if error.errno in _FULL:
+        return DataFileError(
+            f"{what}: the disk is full (or your quota is used up); free some space there and "
+            "run the command again"
+        )
+    if error.errno == errno.EROFS:
+        return DataFileError(
+            f"{what}: it is on a read-only file system; run the command where the cohort "
+            "folder can be written (or ask for the disk to be made writable)"
+        )
+    return DataFileError(
+        f"{what}: permission denied; run the command as the facilitator who owns the folder, "
+        "or ask for write access to it"
+    )
+
+
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either fully written or untouched.
 
     Text is written as UTF-8, bytes as they are. The data goes to a temporary file in the
     same folder, is flushed and synced to disk, and only then replaces ``path`` (with
     :func:`os.replace`), so neither a failed save nor a power cut leaves a half-written file.
+    A full disk or a place that cannot be written raises :class:`DataFileError` naming
+    ``path`` (see :func:`storage_problem`).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "plan.txt"
@@ -89,17 +131,23 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
             f"cannot save {target}: the folder {target.parent} does not exist; "
             "create it first or choose another path"
         )
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise (storage_problem(error, target) or error) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        problem = storage_problem(error, target) if isinstance(error, OSError) else None
+        if problem is not None:
+            raise problem from None
         raise
 
 
