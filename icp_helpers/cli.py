@@ -177,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     collected.add_argument("assignment", metavar="ASSIGNMENT")
     collected.add_argument("--zip", type=Path, metavar="FILE", help="a zip of e-mailed notebooks")
+    collected.add_argument(
+        "--names",
+        action="store_true",
+        help="list the names of files not collected, which may name trainees (default: "
+        "only the reasons; the names are always in the folder's REPORT.txt)",
+    )
     graded = add("grade", _facilitator("grade"), "autograde every submission of an assignment")
     graded.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 00-getting-started")
     graded.epilog = (
@@ -199,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     reported.add_argument(
         "--names",
         action="store_true",
-        help="show trainees' names on the dashboard (default: ids only)",
+        help="also write dashboard-names.html, which shows trainees' names (dashboard.html "
+        "always shows ids only)",
     )
 
     shown = commands.add_parser(
@@ -262,6 +269,38 @@ def _add_grading_options(
         )
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Run the command, turning the machine's faults into the :class:`IcpError` that explains
+    them: a full disk or a place that cannot be written (:func:`~icp_helpers.files.
+    storage_problem`), and a gradebook database that cannot be used."""
+    try:
+        return args.handler(args)
+    except OSError as error:
+        from icp_helpers.files import storage_problem
+
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        raise problem from None
+    except Exception as error:
+        database = sys.modules.get("sqlalchemy.exc")
+        if database is None or not isinstance(error, database.OperationalError):
+            raise
+        from icp_helpers.facilitator.gradebook import gradebook_unusable
+
+        raise gradebook_unusable(error, _gradebook_url(args)) from None
+
+
+def _gradebook_url(args: argparse.Namespace) -> str | None:
+    """The address of the gradebook of the cohort a command names, if it has one."""
+    try:
+        from icp_helpers.facilitator.cohort_folder import open_cohort
+
+        return open_cohort(args.root, args.cohort, where=args.cohorts_dir).db_url
+    except (AttributeError, IcpError, OSError, ValueError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -270,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name = " ".join(part for part in (args.command, getattr(args, "verb", None)) if part)
     try:
-        return args.handler(args)
+        return _run(args)
     except IcpError as error:  # a mistake the user can put right: the message says how
         first, *details = str(error).splitlines() or [type(error).__name__]
         print(f"icp {name}: {first}", file=sys.stderr)

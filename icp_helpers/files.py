@@ -1,13 +1,15 @@
 """Safe reading and writing of the small text files the QI tools keep (YAML, CSV, HTML, JSON).
 
-Two promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
+Three promises, shared by every tool that keeps a file (PDSA logs, measurement plans, diagrams,
 process maps, sponsor updates, learners' data files, cohort schedules):
 
 * a failed save never leaves a half-written file: text is written to a temporary file in the
   same folder and moved into place with :func:`os.replace` only when complete;
 * a file that cannot be read raises :class:`DataFileError` (a :class:`ValueError`) that names
   the file, says what is wrong and how to fix it, never a raw traceback from deep inside a
-  library.
+  library;
+* a CSV written for people to open (:func:`spreadsheet_csv`) is safe in a spreadsheet: text
+  that would start a formula is stored as text, and the file opens in Excel with its accents.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -18,10 +20,14 @@ process maps, sponsor updates, learners' data files, cohort schedules):
 
 from __future__ import annotations
 
+import csv
+import errno
+import io
 import json
+import math
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +37,7 @@ from icp_helpers.errors import IcpError
 
 __all__ = [
     "DataFileError",
+    "FORMULA_STARTS",
     "LineDict",
     "atomic_write",
     "dump_json",
@@ -42,6 +49,10 @@ __all__ = [
     "read_text",
     "read_yaml",
     "save_mapping",
+    "spreadsheet_csv",
+    "spreadsheet_text",
+    "spreadsheet_value",
+    "storage_problem",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,12 +63,52 @@ class DataFileError(IcpError, ValueError):
     """A file could not be read or saved; the message says which file and how to fix it."""
 
 
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def storage_problem(error: OSError, path: str | os.PathLike | None = None) -> DataFileError | None:
+    """The plain message for a disk that is full or a place that cannot be written, else None.
+
+    ``path`` names the file being written when ``error`` does not (a failed ``write()``
+    names none). Disk full or over quota (``ENOSPC``, ``EDQUOT``), permission denied
+    (``EACCES``, ``EPERM``) and a read-only file system (``EROFS``) are the machine's
+    faults, not bugs: the message names the place and says what to do.
+
+    >>> full = OSError(errno.ENOSPC, "No space left on device")
+    >>> str(storage_problem(full, "/srv/a.csv"))  # doctest: +ELLIPSIS
+    'cannot write /srv/a.csv: the disk is full (or your quota is used up); free some space...'
+    >>> storage_problem(OSError(errno.ENOENT, "No such file or directory")) is None
+    True
+    """
+    if error.errno not in _FULL + _REFUSED:
+        return None
+    where = path if path is not None else error.filename
+    what = f"cannot write {os.fsdecode(where)}" if where is not None else "cannot write a file"
+    if error.errno in _FULL:
+        return DataFileError(
+            f"{what}: the disk is full (or your quota is used up); free some space there and "
+            "run the command again"
+        )
+    if error.errno == errno.EROFS:
+        return DataFileError(
+            f"{what}: it is on a read-only file system; run the command where the cohort "
+            "folder can be written (or ask for the disk to be made writable)"
+        )
+    return DataFileError(
+        f"{what}: permission denied; run the command as the facilitator who owns the folder, "
+        "or ask for write access to it"
+    )
+
+
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either fully written or untouched.
 
     Text is written as UTF-8, bytes as they are. The data goes to a temporary file in the
     same folder, is flushed and synced to disk, and only then replaces ``path`` (with
     :func:`os.replace`), so neither a failed save nor a power cut leaves a half-written file.
+    A full disk or a place that cannot be written raises :class:`DataFileError` naming
+    ``path`` (see :func:`storage_problem`).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "plan.txt"
@@ -80,17 +131,23 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
             f"cannot save {target}: the folder {target.parent} does not exist; "
             "create it first or choose another path"
         )
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise (storage_problem(error, target) or error) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        problem = storage_problem(error, target) if isinstance(error, OSError) else None
+        if problem is not None:
+            raise problem from None
         raise
 
 
@@ -358,3 +415,77 @@ def save_mapping(data: Mapping[str, Any], path: str | os.PathLike) -> None:
     target = Path(path)
     text = dump_json(data) if _format(target) == "json" else dump_yaml(data)
     atomic_write(target, text)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet cell may start with to be taken as a formula (OWASP, CSV injection)."""
+
+
+def _starts_formula(text: str) -> bool:
+    """Whether ``text`` would run as a formula, or is one already quoted (so quoting is undone
+    only where it was added)."""
+    return text.startswith(FORMULA_STARTS) or (text[:1] == "'" and _starts_formula(text[1:]))
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a leading ``'`` if it starts a formula.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are quoted, as
+    OWASP advises against CSV injection; so is text that is such a cell quoted already, so
+    :func:`spreadsheet_value` always gives back the original.
+
+    >>> spreadsheet_text('=HYPERLINK("http://x","y")'), spreadsheet_text("Zoë")
+    ('\\'=HYPERLINK("http://x","y")', 'Zoë')
+    >>> spreadsheet_text("'=1"), spreadsheet_text("O'Connor")
+    ("''=1", "O'Connor")
+    """
+    return f"'{text}" if _starts_formula(text) else text
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The original text of a cell written by :func:`spreadsheet_text` (its ``'`` taken off).
+
+    >>> spreadsheet_value("'-2+3"), spreadsheet_value("''=1"), spreadsheet_value("'Connor")
+    ('-2+3', "'=1", "'Connor")
+    """
+    return cell[1:] if cell[:1] == "'" and _starts_formula(cell[1:]) else cell
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def spreadsheet_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, numeric: Iterable[str] = ()
+) -> str:
+    """CSV text for people to open in Excel: UTF-8 with a BOM, and no cell runs as a formula.
+
+    Numbers stay numbers (a score of -1 is not a risk): cells that are not text are written
+    as they are, and so is text that is a plain number in a column named in ``numeric``.
+    Every other text cell goes through :func:`spreadsheet_text`. Missing values (``None``
+    or NaN) are empty cells. Save the result with :func:`atomic_write`; read it back with
+    ``encoding="utf-8-sig"`` (as :func:`read_text` does) and :func:`spreadsheet_value`.
+
+    >>> text = spreadsheet_csv(["trainee", "score"], [["=cmd", -1.0], ["t02", "-0.5"]],
+    ...                        numeric=["score"])
+    >>> text.encode("utf-8")[:3], text[1:]
+    (b'\\xef\\xbb\\xbf', "trainee,score\\n'=cmd,-1.0\\nt02,-0.5\\n")
+    """
+    kept = {header.index(name) for name in numeric if name in header}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([spreadsheet_text(str(name)) for name in header])
+    for row in rows:
+        cells: list[Any] = []
+        for index, value in enumerate(row):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                cells.append("")
+            elif not isinstance(value, str) or (index in kept and _is_number(value)):
+                cells.append(value)
+            else:
+                cells.append(spreadsheet_text(value))
+        writer.writerow(cells)
+    return "\ufeff" + out.getvalue()

@@ -176,7 +176,7 @@ def _choose(archive, folder, notebooks, roster, now, report, unmatched_dir) -> C
             entry, older = older, entry
         if older is not None:
             report.unmatched.append(
-                (older.filename, f"an older copy for {key[0]}; {entry.filename} was used")
+                (older.filename, f"an older copy for {key[0]}; a newer copy was collected")
             )
             _keep(archive, older, unmatched_dir)
         chosen[key] = entry

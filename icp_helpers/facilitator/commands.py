@@ -1,7 +1,9 @@
 """What each facilitator command prints: calls the modules of this package and reports back.
 
 Every function takes the parsed command-line arguments and returns the exit status. Output
-names trainees by id only (never names or e-mails), so it is safe to keep in logs.
+names trainees by id only (never names or e-mails, nor the names of e-mailed files, which
+often hold them), so it is safe to keep in logs; ``--names`` is the facilitator's explicit
+request to see them.
 """
 
 from __future__ import annotations
@@ -124,8 +126,10 @@ def collect(args: argparse.Namespace) -> int:
         )
     if report.unmatched:
         print(f"  {len(report.unmatched)} file(s) could not be matched; kept in {report.kept_in}:")
-        for name, reason in report.unmatched:
-            print(f"    {name}: {reason}")
+        for name, reason in report.unmatched:  # file names may name trainees: only if asked
+            print(f"    {name}: {reason}" if args.names else f"    - {reason}")
+        if not args.names:
+            print("    (REPORT.txt there gives each file's name; --names lists them here)")
     if report.refused:
         print(f"  {len(report.refused)} refused, not extracted: {_tally(report.refused)}")
     if report.ignored:
@@ -246,6 +250,9 @@ def report(args: argparse.Namespace) -> int:
     print(f"Grades (nbgrader export CSV): {made.grades_csv}")
     print(f"Progress per trainee:         {made.progress_csv}")
     print(f"Cohort dashboard:             {made.dashboard}")
+    if made.named_dashboard is not None:
+        print(f"Dashboard with names:         {made.named_dashboard}")
+        print("  (it shows trainees' names: keep it to facilitators; share dashboard.html)")
     for row in made.progress[made.progress["score"].isna()].itertuples():
         why = why_not_graded(str(row.outcome), folder.cohort, str(row.assignment))
         print(f"No marks for {row.trainee} on {row.assignment}: {why}.")

@@ -20,9 +20,7 @@ and one trainee who sends nothing.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import io
 import shutil
 import time
 import zipfile
@@ -43,7 +41,8 @@ from icp_helpers.facilitator.outcomes import LABELS
 from icp_helpers.facilitator.privacy import private_folder, private_umask, write_private_text
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.report import write_report
-from icp_helpers.facilitator.roster import import_roster
+from icp_helpers.facilitator.roster import COLUMNS, import_roster
+from icp_helpers.files import spreadsheet_csv
 from icp_helpers.grading.sandbox import sandbox_problem
 
 MARKER = ".icp-demo"
@@ -180,13 +179,11 @@ def _choose(course_root: Path, assignments: list[str] | None) -> list[str]:
 
 
 def _roster_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "first_name", "last_name", "email", "directorate"])
+    rows = []
     for trainee_id, first, last, directorate in TRAINEES:
         email = f"{first}.{last}".lower().replace("'", "") + "@example.org"
-        writer.writerow([trainee_id, first, last, email, directorate])
-    return out.getvalue()
+        rows.append([trainee_id, first, last, email, directorate])
+    return spreadsheet_csv(COLUMNS, rows)
 
 
 def _emailed_zip(release: Path, course_root: Path, assignment: str, dates, target: Path) -> None:

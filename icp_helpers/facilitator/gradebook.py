@@ -97,6 +97,29 @@ def prepare_database(url: str) -> None:
         connection.close()
 
 
+def gradebook_unusable(error: Exception, url: str | None) -> GradebookError:
+    """The plain message for a gradebook that cannot be used (``error`` is the database's
+    ``OperationalError``): its address without the password, the reason, and what to do.
+
+    >>> gradebook_unusable(Exception("attempt to write a readonly database"),
+    ...                    "sqlite:////srv/icp/cohorts/10/gradebook.db")  # doctest: +ELLIPSIS
+    GradebookError('cannot use the gradebook at sqlite:////srv/icp/cohorts/10/gradebook.db: ...
+    """
+    detail = str(getattr(error, "orig", None) or error).strip()
+    first = detail.splitlines()[0] if detail else type(error).__name__
+    where = f"the gradebook at {masked_url(url)}" if url else "the cohort's gradebook"
+    if "readonly" in first or "read-only" in first:
+        reason = "its folder is read-only; make it writable, then run the command again"
+    elif "disk is full" in first or "No space left" in first:
+        reason = "the disk is full; free some space there and run the command again"
+    else:
+        reason = (
+            f"{first}; check that the database server is running and can be reached at that "
+            "address, then run the command again"
+        )
+    return GradebookError(f"cannot use {where}: {reason}.")
+
+
 @contextlib.contextmanager
 def open_gradebook(url: str, course_id: str) -> Iterator:
     """Open the cohort's nbgrader gradebook (``nbgrader.api.Gradebook``) for reading or writing."""

@@ -2,20 +2,23 @@
 
 ``icp report 10`` writes to ``cohorts/10/reports/`` (owner-only):
 
-* ``grades.csv``: nbgrader's own export of every released assignment, so it opens wherever
-  nbgrader exports are used, with one more column, ``marking``: ``marked``, ``3 marks
-  awaiting marking`` or ``no submission`` (nbgrader counts a cell not yet marked as 0);
+* ``grades.csv``: every released assignment in nbgrader's export columns, so it opens
+  wherever nbgrader exports are used, with one more column, ``marking`` (see
+  :mod:`.grades_csv`);
 * ``progress.csv``: one row per trainee and assignment: outcome, score, points awaiting
   marking, late, cells flagged for review and cells to re-mark;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
-  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`).
+  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`), showing
+  trainee ids only; ``icp report --names`` also writes ``dashboard-names.html`` with names.
+
+Both CSVs are written for Excel (:func:`icp_helpers.files.spreadsheet_csv`): UTF-8 with a
+BOM, and text that would start a formula (a name such as ``=HYPERLINK(...)``) has a leading
+``'``; scores stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +27,12 @@ import pandas as pd
 from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.grade import read_ledger
-from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
+from icp_helpers.facilitator.grades_csv import write_grades_csv
+from icp_helpers.facilitator.marking import assignment_marks, marking_status
 from icp_helpers.facilitator.outcomes import GRADED, NOTHING_YET
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
-from icp_helpers.files import read_yaml
+from icp_helpers.files import read_yaml, spreadsheet_csv
 from icp_helpers.grading.record import grade_rows
 from icp_helpers.grading.report import flags_by_reason
 
@@ -57,6 +61,7 @@ class CohortReport:
     dashboard: Path
     progress: pd.DataFrame
     cells: pd.DataFrame
+    named_dashboard: Path | None = None
 
 
 def released_assignments(folder: CohortFolder) -> list[str]:
@@ -144,29 +149,6 @@ def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.D
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
-def grades_with_marking(export: str, marks: dict[tuple[str, str], Marks]) -> str:
-    """nbgrader's export CSV text with a last column, ``marking``, saying where each
-    trainee's marking stands (``marked``, ``3 marks awaiting marking``, ``no submission``).
-
-    ``marks``: each (assignment, trainee)'s marks. nbgrader's ``score`` counts a cell not
-    yet marked as 0; this column says so.
-
-    >>> export = "assignment,student_id,score\\n00-a,t01,10.0\\n00-a,t02,0.0\\n"
-    >>> print(grades_with_marking(export, {("00-a", "t01"): Marks("t01", 10, 13, 3, ())}), end="")
-    assignment,student_id,score,marking
-    00-a,t01,10.0,3 marks awaiting marking
-    00-a,t02,0.0,no submission
-    """
-    reader = csv.DictReader(io.StringIO(export))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, [*(reader.fieldnames or []), "marking"], lineterminator="\n")
-    writer.writeheader()
-    for row in reader:
-        found = marks.get((row["assignment"], row["student_id"]))
-        writer.writerow({**row, "marking": marking_status(found)})
-    return out.getvalue()
-
-
 def what_cells_assess(syllabus_file: Path) -> dict[tuple[str, str], str]:
     """What each graded cell assesses, from the syllabus's objectives, by (assignment, grade_id).
 
@@ -184,7 +166,8 @@ def what_cells_assess(syllabus_file: Path) -> dict[tuple[str, str], str]:
 
 
 def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
-    """Write the grades CSV, progress CSV and dashboard; names only if ``names`` is True."""
+    """Write the grades CSV, progress CSV and the ids-only dashboard; with ``names``, also
+    ``dashboard-names.html``, the dashboard with trainees' names (never over the ids-only one)."""
     from icp_helpers.facilitator.dashboard import dashboard_html
 
     released = released_assignments(folder)
@@ -195,28 +178,27 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
         )
     out = private_folder(folder.root / "reports")
     grades_csv = out / "grades.csv"
-    partial = out / ".grades.csv.partial"
-    assignment_args = [f"--assignment={name}" for name in released]
-    folder.nbgrader("export", "--to", str(partial), *assignment_args)
-    marks = {
-        (assignment, trainee): found
+    marking = {
+        (assignment, trainee): marking_status(found)
         for assignment in released
         for trainee, found in assignment_marks(folder, assignment).items()
     }
-    write_private_text(grades_csv, grades_with_marking(partial.read_text(encoding="utf-8"), marks))
-    partial.unlink()
+    write_grades_csv(folder, released, grades_csv, marking)
     progress = progress_table(folder)
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
-    write_private_text(progress_csv, progress.to_csv(index=False))
-    labels = None
+    write_private_text(progress_csv, spreadsheet_csv(list(progress), progress.values.tolist()))
+    assesses = what_cells_assess(folder.course_root / "course" / "syllabus.yml")
+    dashboard = out / "dashboard.html"
+    html = dashboard_html(folder.schedule(), released, progress, cells, assesses=assesses)
+    write_private_text(dashboard, html)
+    named_dashboard = None
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
-    dashboard = out / "dashboard.html"
-    assesses = what_cells_assess(folder.course_root / "course" / "syllabus.yml")
-    html = dashboard_html(
-        folder.schedule(), released, progress, cells, labels=labels, assesses=assesses
-    )
-    write_private_text(dashboard, html)
+        named_dashboard = out / "dashboard-names.html"
+        html = dashboard_html(
+            folder.schedule(), released, progress, cells, labels=labels, assesses=assesses
+        )
+        write_private_text(named_dashboard, html)
     make_private(out)
-    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells)
+    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells, named_dashboard)

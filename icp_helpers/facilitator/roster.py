@@ -7,6 +7,11 @@ line first and changes nothing if any line is wrong; otherwise each trainee is a
 cohort's gradebook and roster, or updated if already there. Nobody is removed: trainees
 missing from a new file are kept and counted.
 
+The cohort's ``roster.csv`` is written for Excel (:func:`icp_helpers.files.spreadsheet_csv`):
+a value that would start a formula, such as ``=HYPERLINK(...)`` or ``+1``, is stored with a
+leading ``'``, which :func:`read_roster` takes off again, so icp always works with the
+values as imported.
+
 >>> rows = parse_roster("id,first_name,last_name,email,directorate\\n"
 ...                     "t01,Asha,Patel,asha.patel@example.org,Community\\n", "roster.csv")
 >>> rows[0].email, rows[0].directorate
@@ -24,7 +29,7 @@ from pathlib import Path
 from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.privacy import write_private_text
-from icp_helpers.files import read_text
+from icp_helpers.files import read_text, spreadsheet_csv, spreadsheet_value
 
 COLUMNS = ("id", "first_name", "last_name", "email", "directorate")
 _ALIASES = {
@@ -72,8 +77,12 @@ class ImportSummary:
     kept: list[str]
 
 
-def parse_roster(text: str, source: str) -> list[Trainee]:
-    """Check a roster CSV's text; return its trainees or raise RosterError naming each bad line."""
+def parse_roster(text: str, source: str, *, stored: bool = False) -> list[Trainee]:
+    """Check a roster CSV's text; return its trainees or raise RosterError naming each bad line.
+
+    ``stored`` is for the cohort's own ``roster.csv``: each value's spreadsheet quoting
+    (:func:`icp_helpers.files.spreadsheet_value`) is taken off.
+    """
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
@@ -98,6 +107,8 @@ def parse_roster(text: str, source: str) -> list[Trainee]:
         if not any(cell.strip() for cell in row):
             continue
         values = {c: row[i].strip() if i < len(row) else "" for c, i in where.items()}
+        if stored:
+            values = {column: spreadsheet_value(value) for column, value in values.items()}
         trainee_id = values["id"]
         if not trainee_id:
             problems.append(f"line {line}: the trainee id is missing; give every trainee an id.")
@@ -116,9 +127,9 @@ def parse_roster(text: str, source: str) -> list[Trainee]:
         if not values["email"]:
             problems.append(f"line {line}: the email is missing for {trainee_id or 'a trainee'}.")
         elif not _EMAIL.match(values["email"]):
-            problems.append(
-                f"line {line}: email {values['email']!r} is malformed; write it as "
-                "name@organisation.nhs.uk."
+            problems.append(  # the address itself is left out: messages end up in logs
+                f"line {line}: the e-mail address of {trainee_id or 'a trainee'} is malformed; "
+                "write it as name@organisation.nhs.uk."
             )
         if not values["first_name"] and not values["last_name"]:
             problems.append(f"line {line}: {trainee_id or 'a trainee'} has no name.")
@@ -134,7 +145,8 @@ def read_roster(folder: CohortFolder) -> list[Trainee]:
     """The cohort's current roster (empty if none has been imported)."""
     if not folder.roster_file.is_file():
         return []
-    return parse_roster(read_text(folder.roster_file, what="the roster"), str(folder.roster_file))
+    text = read_text(folder.roster_file, what="the roster")
+    return parse_roster(text, str(folder.roster_file), stored=True)
 
 
 def import_roster(folder: CohortFolder, csv_file: Path) -> ImportSummary:
@@ -159,10 +171,6 @@ def import_roster(folder: CohortFolder, csv_file: Path) -> ImportSummary:
                 unchanged.append(trainee.id)
             current[trainee.id] = trainee
     kept = sorted(set(current) - {trainee.id for trainee in incoming})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for trainee in sorted(current.values(), key=lambda t: t.id):
-        writer.writerow(astuple(trainee))
-    write_private_text(folder.roster_file, out.getvalue())
+    rows = [astuple(trainee) for trainee in sorted(current.values(), key=lambda t: t.id)]
+    write_private_text(folder.roster_file, spreadsheet_csv(COLUMNS, rows))
     return ImportSummary(added, updated, unchanged, kept)

@@ -2,8 +2,9 @@
 
 After autograding, a read-only "Rubric (facilitators only)" cell from
 ``course/rubrics/<assignment>.yml`` is placed under each manually graded cell of the graded
-copy (``autograded/``), which is what nbgrader's formgrader shows. The cells are taken out
-again before feedback is generated, so trainees never see them.
+copy (``autograded/``), which is what nbgrader's formgrader shows. Feedback pages leave
+cells tagged :data:`TAG` out (see :mod:`icp_helpers.facilitator.feedback`), so trainees
+never see them.
 
 >>> import nbformat
 >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("My reflection")])
@@ -80,22 +81,13 @@ def show_rubrics(cohort_root: Path, course_root: Path, assignment: str, trainee:
             _rewrite(path, with_rubrics(nbformat.read(path, as_version=4), texts[path.stem]))
 
 
-def hide_rubrics(cohort_root: Path, assignment: str) -> list[Path]:
-    """Take the rubrics out of every graded notebook of ``assignment``; return those changed."""
-    changed = []
-    for path in sorted((cohort_root / "autograded").glob(f"*/{assignment}/*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        clean = without_rubrics(notebook)
-        if len(clean.cells) != len(notebook.cells):
-            _rewrite(path, clean)
-            changed.append(path)
-    return changed
-
-
 def _rewrite(path: Path, notebook: nbformat.NotebookNode) -> None:
     """Replace a (read-only) graded notebook safely, keeping its permissions."""
     mode = stat.S_IMODE(path.stat().st_mode)
     partial = path.with_name(f".{path.name}.partial")
-    nbformat.write(notebook, partial)
-    os.chmod(partial, mode)
-    partial.replace(path)
+    try:
+        nbformat.write(notebook, partial)
+        os.chmod(partial, mode)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

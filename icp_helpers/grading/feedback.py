@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import nbformat
@@ -143,13 +143,17 @@ def show_awaiting(page: str, awaiting: dict[str, float], score: float, max_score
     return page
 
 
-def write_feedback(course_root: Path, assignment: str, student: str) -> list[Path]:
+def write_feedback(
+    course_root: Path, assignment: str, student: str, *, leave_out_tags: Collection[str] = ()
+) -> list[Path]:
     """Write ``feedback/<student>/<assignment>/<notebook>.html`` without hidden tests.
 
     The student's submission must have been graded (it reads the autograded notebooks and
-    the gradebook). The graded folder's other files (``timestamp.txt``, the submission
-    secret) are copied beside the pages, as ``generate_feedback`` does and
-    ``release_feedback`` expects. Returns the pages written.
+    the gradebook, and never changes them). Cells tagged with any of ``leave_out_tags``
+    are left out of the pages. The graded folder's other files (``timestamp.txt``, the
+    submission secret) are copied beside the pages, as ``generate_feedback`` does and
+    ``release_feedback`` expects. Every file is written whole or not at all
+    (:func:`icp_helpers.files.atomic_write`). Returns the pages written.
     """
     course = load_course(Path(course_root))
     folder = course.autograded_folder(student, assignment)
@@ -162,6 +166,11 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     written = []
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if not set(cell.metadata.get("tags", [])) & set(leave_out_tags)
+        ]
         resources = {
             "nbgrader": {
                 "student": student,
@@ -185,5 +194,5 @@ def write_feedback(course_root: Path, assignment: str, student: str) -> list[Pat
     for filename in utils.find_all_files(str(folder), [*course.coursedir.ignore, "*.ipynb"]):
         target = destination / Path(filename).relative_to(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(filename, target)
+        atomic_write(target, Path(filename).read_bytes())
     return written

@@ -96,7 +96,7 @@ def test_roster_import_adds_then_updates_without_duplicating(cohort, roster_file
     [
         ("t02,Bea,Smith,bea@example.org,Forensic", "line 6: id 't02' is already used on line 3"),
         (",Bea,Smith,bea@example.org,Forensic", "line 6: the trainee id is missing"),
-        ("t09,Bea,Smith,bea.example.org,Forensic", "line 6: email 'bea.example.org' is malformed"),
+        ("t09,Bea,Smith,bea.example.org,Forensic", "line 6: the e-mail address of t09 is malf"),
         ("t09,Bea,Smith,,Forensic", "line 6: the email is missing for t09"),
         ("t 9,Bea,Smith,bea@example.org,Forensic", "line 6: id 't 9' may hold only"),
     ],
@@ -137,7 +137,8 @@ def test_cli_create_and_import(tmp_path, course_root, roster_file):
     refused = subprocess.run(
         [*icp, "roster", "import", "10", str(roster_file), *where], capture_output=True, text=True
     )
-    assert refused.returncode == 2 and "line 6: email 'not-an-email' is malformed" in refused.stderr
+    assert refused.returncode == 2
+    assert "line 6: the e-mail address of t05 is malformed" in refused.stderr
     assert "Traceback" not in refused.stderr
     settings = json.loads((tmp_path / "c" / "10" / "cohort.json").read_text())
     assert settings["course_id"] == "icp-cohort-10"

@@ -67,10 +67,15 @@ def test_feedback_before_grading_says_what_to_do(released):
         generate_feedback(released, ASSIGNMENT)
 
 
-def test_report_grades_csv_progress_and_dashboard(graded):
+def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
     report = write_report(graded)
-    with report.grades_csv.open() as handle:
+    with report.grades_csv.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    graded.nbgrader("export", "--to", str(tmp_path / "export.csv"), f"--assignment={ASSIGNMENT}")
+    with (tmp_path / "export.csv").open(encoding="utf-8", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    # nbgrader's own export, value for value, and one column more
+    assert [{k: v for k, v in row.items() if k != "marking"} for row in rows] == exported
     assert list(rows[0]) == [
         "assignment",
         "duedate",
@@ -85,6 +90,8 @@ def test_report_grades_csv_progress_and_dashboard(graded):
         "max_score",
         "marking",  # ours: where the hand marking stands (nbgrader counts unmarked as 0)
     ]
+    marking = {row["student_id"]: row["marking"] for row in rows}
+    assert marking["t01"] == "3 marks awaiting marking" and marking["t04"] == "no submission"
     scores = {row["student_id"]: float(row["score"]) for row in rows}
     assert scores == {"t01": 10.0, "t02": 9.0, "t03": 0.0, "t04": 0.0}
     assert {row["assignment"] for row in rows} == {ASSIGNMENT}  # released assignments only
@@ -99,8 +106,10 @@ def test_report_grades_csv_progress_and_dashboard(graded):
     assert "ex2-check" in page  # t02's mistake shows among the exercises to revisit
     words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
     assert "t01" in words and not [n for n in NAMES if re.search(rf"\b{n}\b", words)]
-    named = write_report(graded, names=True).dashboard.read_text()
-    assert "Asha Patel" in named
+    with_names = write_report(graded, names=True)
+    assert with_names.named_dashboard == report.dashboard.with_name("dashboard-names.html")
+    assert "Asha Patel" in with_names.named_dashboard.read_text()
+    assert "Asha Patel" not in report.dashboard.read_text()  # the ids-only page stays so
 
 
 def test_cli_feedback_and_report(graded, course_root):

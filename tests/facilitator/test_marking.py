@@ -77,12 +77,12 @@ def graded(released, tmp_path, notebook_text, write_zip, course_root):
 
 
 def progress_rows(folder) -> dict[str, dict]:
-    with (folder.root / "reports" / "progress.csv").open(encoding="utf-8") as handle:
+    with (folder.root / "reports" / "progress.csv").open(encoding="utf-8-sig") as handle:
         return {row["trainee"]: row for row in csv.DictReader(handle)}
 
 
 def grades_rows(folder) -> dict[str, dict]:
-    with (folder.root / "reports" / "grades.csv").open(encoding="utf-8") as handle:
+    with (folder.root / "reports" / "grades.csv").open(encoding="utf-8-sig") as handle:
         return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 

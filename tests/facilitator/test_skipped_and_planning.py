@@ -87,7 +87,7 @@ def test_an_assignment_not_due_yet_is_not_missing(
     assert "no submission" not in graded.stdout and "3 not due yet" in graded.stdout
     made = icp(released, course_root, "report", "10")
     assert made.returncode == 0, made.stderr
-    progress = (released.root / "reports" / "progress.csv").read_text(encoding="utf-8")
+    progress = (released.root / "reports" / "progress.csv").read_text(encoding="utf-8-sig")
     assert "t02,00-getting-started,not_due," in progress and ",missing," not in progress
     page = (released.root / "reports" / "dashboard.html").read_text(encoding="utf-8")
     assert "<th>not due yet</th>" in page and ">not due yet<" in page
