@@ -24,11 +24,11 @@ demo: $(INSTALLED)
 	$(BIN)/icp demo
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto --dist loadgroup --durations=15
+	$(BIN)/python -m pytest -n auto --durations=15
 
 # The edit loop: everything except the tests marked slow (real nbgrader, whole notebooks).
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

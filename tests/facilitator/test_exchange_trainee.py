@@ -131,7 +131,7 @@ def test_a_trainee_account_reads_the_assignment_and_its_own_feedback(
     )
     got = _as_trainee(name, "cat", str(page))
     assert got.returncode == 0, got.stderr
-    assert "10.0" in got.stdout and "Okafor" not in got.stdout
+    assert "Score: 10 / 13" in got.stdout and "Okafor" not in got.stdout
     # the feedback folder can be passed through but not listed: a page is found only by the
     # hash of one's own submission, so no trainee can see who else has feedback
     listed = _as_trainee(name, "ls", str(exchange / COURSE / "feedback"))

@@ -21,7 +21,8 @@ from icp_helpers.facilitator.feedback import generate_feedback
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.report import write_report
 
-from .conftest import _copy_cohort
+from ..conftest import build_once
+from .conftest import _copy_cohort, _notebook_text, _write_zip
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -58,21 +59,36 @@ def _refused_plainly(done: subprocess.CompletedProcess[str], *words: str) -> str
     return done.stderr
 
 
+@pytest.fixture(scope="session")
+def graded_with_feedback_template(shared_folder, released_template) -> Path:
+    """t01 complete, t02 a mistake; graded, with feedback and a report already made: built
+    once per session (see ``build_once``) and copied per test."""
+
+    def build(folder: Path) -> None:
+        cohort = _copy_cohort(released_template, folder)
+        mail = _write_zip(
+            folder / "mail.zip",
+            [
+                (f"t01_{NOTEBOOK}", _notebook_text(), (2024, 9, 26, 9, 0, 0)),
+                (
+                    f"t02_{NOTEBOOK}",
+                    _notebook_text(answer="weekly_total = 0"),
+                    (2024, 9, 26, 9, 0, 0),
+                ),
+            ],
+        )
+        collect(cohort, ASSIGNMENT, mail)
+        grade_cohort(cohort.root, ASSIGNMENT, jobs=2)
+        generate_feedback(cohort, ASSIGNMENT)
+        write_report(cohort)
+
+    return build_once(shared_folder / "cohort-graded-with-feedback", build) / released_template.name
+
+
 @pytest.fixture
-def graded_with_feedback(released, tmp_path, notebook_text, write_zip):
-    """t01 complete, t02 a mistake; graded, with feedback and a report already made."""
-    mail = write_zip(
-        tmp_path / "mail.zip",
-        [
-            (f"t01_{NOTEBOOK}", notebook_text(), (2024, 9, 26, 9, 0, 0)),
-            (f"t02_{NOTEBOOK}", notebook_text(answer="weekly_total = 0"), (2024, 9, 26, 9, 0, 0)),
-        ],
-    )
-    collect(released, ASSIGNMENT, mail)
-    grade_cohort(released.root, ASSIGNMENT, jobs=2)
-    generate_feedback(released, ASSIGNMENT)
-    write_report(released)
-    return released
+def graded_with_feedback(graded_with_feedback_template, tmp_path):
+    """A copy of :func:`graded_with_feedback_template` of this test's own."""
+    return _copy_cohort(graded_with_feedback_template, tmp_path / "cohorts")
 
 
 @contextlib.contextmanager

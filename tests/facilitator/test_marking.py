@@ -9,8 +9,12 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from ..conftest import build_once
+from .conftest import ROOT, _copy_cohort, _notebook_text, _write_zip
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -56,24 +60,34 @@ def icp(folder, course_root, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(scope="session")
+def graded_template(shared_folder, released_template) -> Path:
+    """t01 and t02 complete with a reflection, t03 untouched, t04 nothing; graded by icp.
+    Built once per session (see ``build_once``) and copied per test."""
+
+    def build(folder: Path) -> None:
+        cohort = _copy_cohort(released_template, folder)
+        complete = with_reflection(_notebook_text(), HOPE)
+        mail = _write_zip(
+            folder / "mail.zip",
+            [
+                (f"t01_{NOTEBOOK}", complete, ON_TIME),
+                (f"t02_{NOTEBOOK}", complete, ON_TIME),
+                (f"t03_{NOTEBOOK}", _notebook_text("blank"), ON_TIME),
+            ],
+        )
+        collected = icp(cohort, ROOT, "collect", "10", ASSIGNMENT, "--zip", str(mail))
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        done = icp(cohort, ROOT, "grade", "10", ASSIGNMENT, "--jobs", "2")
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return build_once(shared_folder / "cohort-graded-marking", build) / released_template.name
+
+
 @pytest.fixture
-def graded(released, tmp_path, notebook_text, write_zip, course_root):
-    """t01 and t02 complete with a reflection, t03 untouched, t04 nothing; graded by icp."""
-    complete = with_reflection(notebook_text(), HOPE)
-    mail = write_zip(
-        tmp_path / "mail.zip",
-        [
-            (f"t01_{NOTEBOOK}", complete, ON_TIME),
-            (f"t02_{NOTEBOOK}", complete, ON_TIME),
-            (f"t03_{NOTEBOOK}", notebook_text("blank"), ON_TIME),
-        ],
-    )
-    assert (
-        icp(released, course_root, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
-    )
-    done = icp(released, course_root, "grade", "10", ASSIGNMENT, "--jobs", "2")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return released
+def graded(graded_template, tmp_path):
+    """A copy of :func:`graded_template` of this test's own."""
+    return _copy_cohort(graded_template, tmp_path / "cohorts")
 
 
 def progress_rows(folder) -> dict[str, dict]:

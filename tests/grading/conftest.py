@@ -84,9 +84,14 @@ def corpus_files(entry: dict) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def corpus_course(tmp_path_factory, generated_course):
-    """Assignment 00 generated, with every adversarial entry submitted, before grading."""
-    course = generated_course(tmp_path_factory.mktemp("corpus") / "course")
-    for entry in corpus_entries():
-        submit(course, entry["name"], corpus_files(entry))
-    return course
+def corpus_course(generated_course):
+    """Make assignment 00 generated at a destination, with every adversarial entry
+    submitted, before grading."""
+
+    def make(destination: Path) -> Path:
+        course = generated_course(destination)
+        for entry in corpus_entries():
+            submit(course, entry["name"], corpus_files(entry))
+        return course
+
+    return make

@@ -8,27 +8,37 @@ manual grading; test cells it did earn still score full marks.
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
 from icp_helpers.grading import grade_submissions
 from icp_helpers.grading.course_config import load_course
 from icp_helpers.grading.record import read_gradebook
 
+from ..conftest import build_once
 from .conftest import ASSIGNMENT, corpus_entries
 
-# slow; one xdist worker runs the whole module, so the corpus is graded once, not per worker
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("adversarial")]
+pytestmark = pytest.mark.slow
 
 ENTRIES = corpus_entries()
 
 
-@pytest.fixture(scope="session")  # built once per worker (see the containment tests)
-def graded(corpus_course):
-    report = grade_submissions(corpus_course, ASSIGNMENT, jobs=2, timeout=10, memory_mb=512)
-    course = load_course(corpus_course)
-    rows = read_gradebook(course.db_url, course.course_id, ASSIGNMENT)
-    grades = {(row["student"], row["grade_id"]): row for row in rows}
-    return report, grades
+@pytest.fixture(scope="session")
+def graded(shared_folder, corpus_course):
+    """The corpus graded once per session, by whichever test worker gets here first."""
+
+    def build(folder: Path) -> None:
+        course = corpus_course(folder / "course")
+        report = grade_submissions(course, ASSIGNMENT, jobs=2, timeout=10, memory_mb=512)
+        loaded = load_course(course)
+        rows = read_gradebook(loaded.db_url, loaded.course_id, ASSIGNMENT)
+        grades = {(row["student"], row["grade_id"]): row for row in rows}
+        (folder / "graded.pickle").write_bytes(pickle.dumps((report, grades)))
+
+    folder = build_once(shared_folder / "adversarial", build)
+    return pickle.loads((folder / "graded.pickle").read_bytes())
 
 
 def test_the_batch_grades_every_submission(graded):

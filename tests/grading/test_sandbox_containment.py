@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import pickle
 import re
 import site
 import time
@@ -31,12 +32,11 @@ from icp_helpers.grading.course_config import load_course
 from icp_helpers.grading.feedback import hidden_lines, write_feedback
 from icp_helpers.grading.record import read_gradebook
 
-from ..conftest import SANDBOX_PROBLEM
+from ..conftest import SANDBOX_PROBLEM, build_once
 from .conftest import ASSIGNMENT, NOTEBOOK, ROOT, corpus_files, submit
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("containment"),  # one worker builds the module's grading
     pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox: {SANDBOX_PROBLEM}"),
 ]
 
@@ -94,29 +94,36 @@ def _grades(course: Path) -> dict:
     return {(r["student"], r["grade_id"]): r for r in rows}
 
 
-# session-scoped: xdist interleaves other modules on this group's worker, and a module
-# fixture would be built again each time the worker came back to this module
 @pytest.fixture(scope="session")
-def contained(tmp_path_factory, generated_course) -> Contained:
-    course = generated_course(tmp_path_factory.mktemp("hostile") / "course")
-    (course / "roster.csv").write_text(f"id,name\nhonest-1,{ROSTER_SECRET}\n", encoding="utf-8")
-    for student in HONEST:
-        submit(course, student, corpus_files({"name": student}))
-    submit(course, "honest-1", {"notes.txt": CLASSMATE_SECRET})
-    for entry in HOSTILE:
-        submit(course, entry["name"], corpus_files(_placed(entry, course)))
-    before = _digests(course)
-    # the fork bomb runs until the time limit: 12 s is ample for the others (about 1-4 s each)
-    report = grade_submissions(course, ASSIGNMENT, jobs=2, timeout=12, memory_mb=512)
-    grades = _grades(course)
-    time.sleep(5)  # a process that outlived grading would rewrite the gradebook by now
-    pages = {
-        student: write_feedback(course, ASSIGNMENT, student)[0].read_text(encoding="utf-8")
-        for student in [*HONEST, *(entry["name"] for entry in HOSTILE)]
-    }
-    return Contained(
-        course, report.by_student(), grades, _grades(course), before, _digests(course), pages
-    )
+def contained(shared_folder, generated_course) -> Contained:
+    """The hostile and honest submissions graded once per session, by whichever test worker
+    gets here first (see ``build_once``)."""
+
+    def build(folder: Path) -> None:
+        course = generated_course(folder / "course")
+        roster = f"id,name\nhonest-1,{ROSTER_SECRET}\n"
+        (course / "roster.csv").write_text(roster, encoding="utf-8")
+        for student in HONEST:
+            submit(course, student, corpus_files({"name": student}))
+        submit(course, "honest-1", {"notes.txt": CLASSMATE_SECRET})
+        for entry in HOSTILE:
+            submit(course, entry["name"], corpus_files(_placed(entry, course)))
+        before = _digests(course)
+        # the fork bomb runs until the time limit: 12 s is ample for the others (1-4 s each)
+        report = grade_submissions(course, ASSIGNMENT, jobs=2, timeout=12, memory_mb=512)
+        grades = _grades(course)
+        time.sleep(5)  # a process that outlived grading would rewrite the gradebook by now
+        pages = {
+            student: write_feedback(course, ASSIGNMENT, student)[0].read_text(encoding="utf-8")
+            for student in [*HONEST, *(entry["name"] for entry in HOSTILE)]
+        }
+        found = Contained(
+            course, report.by_student(), grades, _grades(course), before, _digests(course), pages
+        )
+        (folder / "contained.pickle").write_bytes(pickle.dumps(found))
+
+    folder = build_once(shared_folder / "containment", build)
+    return pickle.loads((folder / "contained.pickle").read_bytes())
 
 
 def test_honest_classmates_score_full_marks_unflagged(contained):
