@@ -23,12 +23,14 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/icp demo
 
+# PYTHONDONTWRITEBYTECODE (set on some machines) would stop pytest caching its rewritten
+# test modules: every test worker would rewrite them all again (3 s of CPU each).
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto --durations=15
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --durations=15
 
 # The edit loop: everything except the tests marked slow (real nbgrader, whole notebooks).
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

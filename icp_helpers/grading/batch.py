@@ -177,6 +177,8 @@ def grade_submissions(
         "cell_timeout": limits.cell_alarm_seconds(),
         "memory_mb": limits.memory_mb,
     }
+    # no more slots than notebooks to run: each slot's worker costs seconds to start
+    jobs = min(jobs, len(queue) * len(layout))
     scratch = Path(tempfile.mkdtemp(prefix="icp-grading-"))
     try:
         _run_queue(course, assignment, layout, queue, jobs, job_limits, scratch, sandbox, done)
