@@ -6,6 +6,7 @@ shared and noisy, and speed is measured by the benchmarks in ``benchmarks/``, no
 
 import os
 
+import pytest
 from hypothesis import settings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -14,6 +15,7 @@ settings.register_profile("course", deadline=None)
 settings.load_profile("course")
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest -p no:xdist must still run
 def pytest_xdist_auto_num_workers(config) -> int:
     """``pytest -n auto`` (``make test``) starts three test workers per CPU, not one.
 

@@ -88,8 +88,19 @@ def autograded_percent(cells: pd.DataFrame) -> pd.DataFrame:
     """Each graded trainee's autograded score as a percentage of the autograded points.
 
     Manually graded reflections are left out, so the figure is final as soon as grading ends.
+    Before anything is graded there are no rows.
+
+    >>> cells = pd.DataFrame({"assignment": ["00-a"] * 3, "trainee": ["t01"] * 3,
+    ...                       "autograded": [True, True, False], "score": [1.0, 0.0, 2.0],
+    ...                       "max_score": [1.0, 1.0, 3.0]})
+    >>> autograded_percent(cells).to_dict("records")
+    [{'assignment': '00-a', 'trainee': 't01', 'percent': 50.0}]
+    >>> len(autograded_percent(cells.iloc[:0]))
+    0
     """
-    auto = cells[cells["autograded"]]
+    auto = cells[cells["autograded"].astype(bool)]
+    if auto.empty:
+        return pd.DataFrame(columns=["assignment", "trainee", "percent"])
     totals = auto.groupby(["assignment", "trainee"], sort=False)[["score", "max_score"]].sum()
     return (100 * totals["score"] / totals["max_score"]).rename("percent").reset_index()
 

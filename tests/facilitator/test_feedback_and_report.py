@@ -67,6 +67,14 @@ def test_feedback_before_grading_says_what_to_do(released):
         generate_feedback(released, ASSIGNMENT)
 
 
+def test_a_report_before_anything_is_graded_says_nothing_is_graded(released):
+    """Before the first grading the report is written all the same (it once ended in a
+    KeyError from the score chart)."""
+    report = write_report(released)
+    assert report.progress["score"].isna().all()
+    assert report.dashboard.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
 def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
     report = write_report(graded)
     with report.grades_csv.open(encoding="utf-8-sig", newline="") as handle:
