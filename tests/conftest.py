@@ -191,9 +191,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
         engine_course = course_copy(folder / "engine", assignment)
         place_submissions(engine_course, assignment, submissions)
-        # one slot: every test worker is building trials at once, so the CPUs are busy
-        # anyway, and each extra slot's worker costs seconds to start
-        results = grade_submissions(engine_course, assignment, jobs=1).by_student()
+        results = grade_submissions(engine_course, assignment, jobs=2).by_student()
         course = load_course(engine_course)
 
         def engine_rows() -> dict:
@@ -212,7 +210,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
             for name, group in zip(packed, groups, strict=True)
         }
         place_submissions(engine_course, assignment, packed)
-        again = grade_submissions(engine_course, assignment, list(packed), jobs=1)
+        again = grade_submissions(engine_course, assignment, list(packed), jobs=2)
         results.update(again.by_student())
         # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
         # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
