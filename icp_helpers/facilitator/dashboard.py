@@ -215,8 +215,20 @@ def dashboard_html(
         summary=_summary_table(progress, cells, released),
         images=images,
         hardest=_hardest_table(cells, assesses or {}),
-        review=_review_table(progress, labels),
-        remarking=_remarking_table(progress, labels),
+        review=_trainee_table(
+            progress,
+            "needs_review",
+            "test cells and why",
+            "The grader flagged nothing: no answer reached into the tests.",
+            labels,
+        ),
+        remarking=_trainee_table(
+            progress,
+            "needs_remarking",
+            "cells to mark again",
+            "No mark was cleared by a changed answer.",
+            labels,
+        ),
         progress=_progress_table(progress, labels),
     )
 
@@ -284,17 +296,22 @@ def _hardest_table(cells: pd.DataFrame, assesses: dict[tuple[str, str], str]) ->
     )
 
 
-def _review_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
-    flagged = progress[progress["needs_review"].fillna("") != ""]
-    if flagged.empty:
-        return "<p>The grader flagged nothing: no answer reached into the tests.</p>"
+def _trainee_table(
+    progress: pd.DataFrame,
+    column: str,
+    heading: str,
+    when_empty: str,
+    labels: dict[str, str] | None,
+) -> str:
+    """The rows of ``progress`` whose ``column`` says something, as a table of trainee,
+    assignment and that column (under ``heading``); ``when_empty`` if there are none."""
+    found = progress[progress[column].fillna("") != ""]
+    if found.empty:
+        return f"<p>{when_empty}</p>"
     labels = labels or {}
     return _html_table(
-        ["trainee", "assignment", "test cells and why"],
-        [
-            [labels.get(r.trainee, r.trainee), r.assignment, r.needs_review]
-            for r in flagged.itertuples()
-        ],
+        ["trainee", "assignment", heading],
+        [[labels.get(r.trainee, r.trainee), r.assignment, r[column]] for _, r in found.iterrows()],
     )
 
 
@@ -308,20 +325,6 @@ def score_text(score: float, max_score: float, awaiting: float | None) -> str:
     if awaiting and pd.notna(awaiting):
         text += f" so far, {awaiting:g} awaiting marking"
     return text
-
-
-def _remarking_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:
-    waiting = progress[progress["needs_remarking"].fillna("") != ""]
-    if waiting.empty:
-        return "<p>No mark was cleared by a changed answer.</p>"
-    labels = labels or {}
-    return _html_table(
-        ["trainee", "assignment", "cells to mark again"],
-        [
-            [labels.get(r.trainee, r.trainee), r.assignment, r.needs_remarking]
-            for r in waiting.itertuples()
-        ],
-    )
 
 
 def _progress_table(progress: pd.DataFrame, labels: dict[str, str] | None) -> str:

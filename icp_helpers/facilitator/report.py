@@ -28,7 +28,7 @@ from icp_helpers.errors import UsageError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.grade import read_ledger
 from icp_helpers.facilitator.grades_csv import write_grades_csv
-from icp_helpers.facilitator.marking import assignment_marks, marking_status
+from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
 from icp_helpers.facilitator.outcomes import GRADED, NOTHING_YET
 from icp_helpers.facilitator.privacy import make_private, private_folder, write_private_text
 from icp_helpers.facilitator.roster import read_roster
@@ -99,7 +99,11 @@ def graded_normally(cells: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame
     return cells.merge(normal, on=["trainee", "assignment"], how="inner")[list(cells.columns)]
 
 
-def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.DataFrame:
+def progress_table(
+    folder: CohortFolder,
+    now: dt.datetime | None = None,
+    marks: dict[str, dict[str, Marks]] | None = None,
+) -> pd.DataFrame:
     """Each trainee's outcome on each released assignment, with their marks as they stand.
 
     Outcomes, lateness and flags come from the grading ledgers; scores come from the
@@ -109,6 +113,7 @@ def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.D
     ledger entry for an assignment that has not been graded yet is shown as
     ``not graded yet`` if they have a submission; a trainee with nothing collected is
     ``missing``, or ``not due yet`` while the assignment is not due (at ``now``).
+    ``marks`` (by assignment, then trainee) are read from the gradebook unless given.
     """
     trainees = [trainee.id for trainee in read_roster(folder)]
     schedule = folder.schedule()
@@ -116,7 +121,7 @@ def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.D
     rows = []
     for assignment in released_assignments(folder):
         ledger = read_ledger(folder, assignment)
-        marks = assignment_marks(folder, assignment)
+        marked = marks[assignment] if marks is not None else assignment_marks(folder, assignment)
         due = schedule.dates_for(assignment).due
         for trainee in trainees:
             entry = ledger.get(trainee)
@@ -127,7 +132,7 @@ def progress_table(folder: CohortFolder, now: dt.datetime | None = None) -> pd.D
                 entry = {**entry, "outcome": "not_due" if due > now else "missing"}
             flagged = entry.get("flagged", [])
             graded = entry["outcome"] not in (*NOTHING_YET, "not_graded")
-            mine = marks.get(trainee) if graded else None
+            mine = marked.get(trainee) if graded else None
             rows.append(
                 {
                     "trainee": trainee,
@@ -178,13 +183,14 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
         )
     out = private_folder(folder.root / "reports")
     grades_csv = out / "grades.csv"
+    marks = {assignment: assignment_marks(folder, assignment) for assignment in released}
     marking = {
         (assignment, trainee): marking_status(found)
-        for assignment in released
-        for trainee, found in assignment_marks(folder, assignment).items()
+        for assignment, found_by_trainee in marks.items()
+        for trainee, found in found_by_trainee.items()
     }
     write_grades_csv(folder, released, grades_csv, marking)
-    progress = progress_table(folder)
+    progress = progress_table(folder, marks=marks)
     cells = graded_normally(cell_grades(folder), progress)
     progress_csv = out / "progress.csv"
     write_private_text(progress_csv, spreadsheet_csv(list(progress), progress.values.tolist()))
