@@ -46,6 +46,8 @@ __all__ = [
     "check_proportion",
     "check_text",
     "check_your_work",
+    "result_of",
+    "shown",
     "visible_check",
 ]
 
@@ -91,6 +93,81 @@ def _describe_type(value: object) -> str:
     if kind in FLOAT_TYPES:
         return "a decimal number (float)"
     return f"an object of type {kind.__name__}"
+
+
+def shown(value: object) -> str:
+    """How a learner's value is written in a message: numbers as plain numbers, text in
+    quotation marks, a date as YYYY-MM-DD, and lists and tuples item by item.
+
+    numpy 2 writes its numbers as ``np.int64(5)`` and ``np.float64(2.5)``; a learner reads 5
+    and 2.5. Anything else is described by its type, never by its own ``repr``.
+
+    >>> import numpy as np, pandas as pd
+    >>> shown(np.int64(5)), shown(np.float64(2.5)), shown(np.str_("shift")), shown(True)
+    ('5', '2.5', "'shift'", 'True')
+    >>> shown([np.int64(6), np.float64(0.25), "Waiting"]), shown((np.True_, None))
+    ("[6, 0.25, 'Waiting']", '(True, None)')
+    >>> shown(pd.Timestamp("2024-06-01")), shown(pd.DataFrame())
+    ('2024-06-01', 'a table (DataFrame)')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return str.__repr__(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    if isinstance(value, pd.Timestamp):
+        text = value.isoformat()
+        return text.removesuffix("T00:00:00")
+    if isinstance(value, list | tuple):
+        inner = ", ".join(shown(item) for item in value)
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return _describe_type(value)
+
+
+def result_of(function: object, *args: object, name: str, where: str = "") -> object:
+    """Call a learner's function with ``args`` and give back its result.
+
+    A function that gives back nothing (it prints its result, or has no ``return``) is told
+    so plainly, and so is a name that is not a function at all. ``where`` says where to
+    read about it, such as ``"(Section 6)"``.
+
+    >>> def rate(incidents, bed_days):
+    ...     return incidents / bed_days * 1000
+    >>> result_of(rate, 12, 600, name="rate", where="(Section 6)")
+    20.0
+    >>> def printed_rate(incidents, bed_days):
+    ...     incidents / bed_days * 1000
+    >>> result_of(printed_rate, 12, 600, name="rate", where="(Section 6)")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate` gives back nothing: end it with `return ...` to give ...
+    >>> result_of(20.0, 12, 600, name="rate")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.check.CheckFailed: `rate` should be a function made with def, but it is ...
+    """
+    if not callable(function):
+        raise _fail(
+            name,
+            f"should be a function made with def, but it is {_describe_type(function)}.",
+            where or None,
+        )
+    result = function(*args)
+    if result is None:
+        raise _fail(
+            name,
+            "gives back nothing: end it with `return ...` to give back its result, rather "
+            "than print() it.",
+            where or None,
+        )
+    return result
 
 
 def _fail(name: str, problem: str, hint: str | None) -> CheckFailed:
@@ -240,6 +317,8 @@ def check_choice(
     ...
     icp_helpers.check.CheckFailed: `chart` should be one of 'run', 'i', 'p', 'u', but it is 'xmr'.
     """
+    if type(value) is np.str_:
+        value = str(value)
     if type(value) is not str:
         raise _fail(
             name,
@@ -247,8 +326,8 @@ def check_choice(
             None,
         )
     if value.strip().casefold() not in {option.casefold() for option in options}:
-        listed = ", ".join(repr(option) for option in options)
-        raise _fail(name, f"should be one of {listed}, but it is {value!r}.", None)
+        listed = ", ".join(shown(option) for option in options)
+        raise _fail(name, f"should be one of {listed}, but it is {shown(value)}.", None)
     if value.strip().casefold() != expected.strip().casefold():
         raise _fail(name, "is not the best option.", hint)
 
@@ -497,6 +576,8 @@ def _looks_rounded(value: object, rounded: str) -> bool:
 
 
 def _as_text(value: object, name: str) -> str:
+    if type(value) is np.str_:
+        return str(value)
     if type(value) is not str:
         raise _fail(
             name, f"should be text in quotation marks, but it is {_describe_type(value)}.", None
@@ -584,8 +665,8 @@ def check_option(
     """
     text = _as_text(value, name)
     if text.strip().casefold() not in {option.strip().casefold() for option in options}:
-        listed = ", ".join(repr(option) for option in options)
-        raise _fail(name, f"should be one of {listed}, but it is {text!r}.", None)
+        listed = ", ".join(shown(option) for option in options)
+        raise _fail(name, f"should be one of {listed}, but it is {shown(text)}.", None)
     check_answer(text, digest, name=name, hint=hint, mistakes=mistakes)
 
 

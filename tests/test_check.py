@@ -248,3 +248,35 @@ def test_the_rounding_hint_needs_a_short_value_close_to_the_answer():
             hint="Use CL ± 3σ.",
             rounded=check.answer_digest(limits, figures=3),
         )
+
+
+def test_a_learners_numpy_values_are_shown_as_plain_numbers():
+    assert check.shown([np.int64(5), np.float64(2.5), np.str_("shift")]) == "[5, 2.5, 'shift']"
+    assert check.shown((np.int64(5),)) == "(5,)"
+    with pytest.raises(CheckFailed) as failure:
+        check.check_choice(np.str_("xmr"), "u", name="chart", options=["run", "u"])
+    assert "it is 'xmr'" in str(failure.value) and "np." not in str(failure.value)
+    with pytest.raises(CheckFailed) as failure:
+        check.check_option(np.str_("trend"), check.answer_digest("shift"), name="signal",
+                           options=["shift"], hint="Section 5.")
+    assert "it is 'trend'" in str(failure.value) and "np." not in str(failure.value)
+
+
+def test_a_function_that_prints_instead_of_returning_is_told_so(monkeypatch, capsys):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    def rate_per_1000(incidents, bed_days):
+        print(incidents / bed_days * 1000)
+
+    @check.visible_check("Exercise 6: rate function")
+    def _():
+        check.check_number(check.result_of(rate_per_1000, 12, 600, name="rate_per_1000",
+                                           where="(Section 6)"), 20.0, name="rate_per_1000")
+
+    told = capsys.readouterr().out.splitlines()[-1]
+    assert told == ("✗ Exercise 6: rate function: `rate_per_1000` gives back nothing: end it "
+                    "with `return ...` to give back its result, rather than print() it. "
+                    "(Section 6)")
+    assert check.result_of(lambda a, b: a / b * 1000, 12, 600, name="rate_per_1000") == 20.0
+    with pytest.raises(CheckFailed, match="should be a function made with def"):
+        check.result_of(20.0, 12, 600, name="rate_per_1000")
