@@ -1,0 +1,132 @@
+"""No answers in plain sight: a learner has to work out every answer.
+
+Each notebook's release is run twice in a grading slot (the course's warmed worker), as a
+learner's JupyterLab would run it (``NBGRADER_EXECUTION`` unset):
+
+- filled with the solution's answers, with one more cell that reads back the answers each
+  answer cell stores; none of them may be stated in the teaching text (markdown) or in the
+  code an answer cell comes pre-filled with (:mod:`icp_helpers.course.plain_sight` says which
+  forms of an answer count, so that incidental numbers do not);
+- as released, unanswered: an answer cell must then print nothing at all before the learner
+  writes anything (pre-filled code that prints a summary hands the learner the answer).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from icp_helpers.course.answers import filled_release
+from icp_helpers.course.plain_sight import answer_names, given_away
+from icp_helpers.course.release import assignment_names
+from icp_helpers.grading.batch import modules_to_preload
+from icp_helpers.grading.pool import Slot
+from icp_helpers.grading.sandbox import sandbox_problem
+from icp_helpers.grading.submission import code_cells
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = [
+    (assignment, path.name)
+    for assignment in assignment_names(ROOT)
+    for path in sorted((ROOT / "source" / assignment).glob("*.ipynb"))
+]
+
+pytestmark = pytest.mark.slow
+
+#: Reads back the answers as plain values (a date as {"date": "YYYY-MM-DD"}, a dictionary as
+#: the list of its values; anything else, such as a chart or a table, as None).
+READ_BACK = """
+import json as _json
+import numpy as _np
+import pandas as _pd
+
+
+def _plain_answer(value):
+    if isinstance(value, _np.generic):
+        value = value.item()
+    if isinstance(value, _pd.Timestamp):
+        return {"date": value.date().isoformat()}
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain_answer(item) for item in value]
+    if isinstance(value, dict):
+        return [_plain_answer(item) for item in value.values()]
+    return None
+
+
+print("ANSWERS " + _json.dumps({cell: [_plain_answer(globals().get(name)) for name in names]
+                               for cell, names in NAMES.items()}))
+"""
+
+
+def _answer_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+def _run(slot: Slot, assignment: str, notebook: nbformat.NotebookNode) -> dict[int, list[dict]]:
+    """Run ``notebook`` with the assignment's data files beside it; its outputs by cell."""
+    folder = ROOT / "release" / assignment
+    slot.fill([(path, path.relative_to(folder)) for path in sorted(folder.rglob("*"))
+               if path.is_file() and path.suffix != ".ipynb"])
+    job = {"id": "learner/nb", "cells": code_cells(notebook.cells),
+           "env": {"NBGRADER_EXECUTION": ""}}
+    slot.submit({**job, "timeout": 180, "cell_timeout": 60, "memory_mb": 2048})
+    return {report["cell"]: report.get("outputs", [])
+            for report in slot.reports_until_ending() if "cell" in report}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Each notebook's answers and its unanswered answer cells' outputs, run once each."""
+    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
+    slot = Slot(tmp_path_factory.mktemp("plain-sight") / "slot", preload,
+                sandboxed=sandbox_problem() is None)
+    slot.start()
+
+    @cache
+    def run(assignment: str, name: str) -> tuple[dict, dict]:
+        source = nbformat.read(ROOT / "source" / assignment / name, as_version=4)
+        release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
+        names = {cell.metadata.nbgrader["grade_id"]: answer_names(cell.source)
+                 for cell in _answer_cells(source)}
+        filled = filled_release(release, source)
+        filled.cells.append(new_code_cell(f"NAMES = {names!r}\n{READ_BACK}"))
+        outputs = _run(slot, assignment, filled)[len(filled.cells) - 1]
+        printed = "".join(output.get("text", "") for output in outputs)
+        answers = json.loads(printed.split("ANSWERS ", 1)[1])
+        blank = _run(slot, assignment, release)
+        unanswered = {cell.metadata.nbgrader["grade_id"]: blank.get(index, [])
+                      for index, cell in enumerate(release.cells)
+                      if cell.metadata.get("nbgrader", {}).get("solution")
+                      and cell.cell_type == "code"}
+        return answers, unanswered
+
+    yield run
+    slot.close()
+
+
+@pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
+def test_no_answer_is_stated_in_the_text_or_a_pre_filled_answer_cell(runs, assignment, name):
+    answers, _ = runs(assignment, name)
+    assert any(value is not None for values in answers.values() for value in values), answers
+    release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
+    text = "\n".join(cell.source for cell in release.cells if cell.cell_type == "markdown")
+    pre_filled = "\n".join(cell.source for cell in _answer_cells(release)
+                           if cell.cell_type == "code")
+    assert given_away(text, answers) == [], "stated in the teaching text"
+    assert given_away(pre_filled, answers) == [], "written in a pre-filled answer cell"
+
+
+@pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
+def test_an_unanswered_answer_cell_prints_nothing(runs, assignment, name):
+    _, unanswered = runs(assignment, name)
+    assert unanswered, f"{name} has no answer cells"
+    printed = {grade_id: [output for output in outputs if output.get("output_type") != "error"]
+               for grade_id, outputs in unanswered.items()}
+    assert {grade_id: shown for grade_id, shown in printed.items() if shown} == {}
