@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from icp_helpers.check import shown
 from icp_helpers.fields import FieldError, choose, reject_unknown_keys
 
 __all__ = [
@@ -119,18 +120,18 @@ def scale_table() -> pd.DataFrame:
 
 def _to_level(value: object, field: str = "score") -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real | str):
-        raise FieldError(f"{field} must be a number on the scale (e.g. 2.5), not {value!r}")
+        raise FieldError(f"{field} must be a number on the scale (e.g. 2.5), not {shown(value)}")
     try:
         number = float(value)
     except ValueError:
         raise FieldError(
-            f"{field} must be a number on the scale (e.g. 2.5), not {value!r}"
+            f"{field} must be a number on the scale (e.g. 2.5), not {shown(value)}"
         ) from None
     if math.isnan(number):
         raise FieldError(f"{field} is empty; give a score on the scale (e.g. 2.5)")
     if number not in LEVELS:
         raise FieldError(
-            f"{field} {value!r} is not on the progress scale; use one of "
+            f"{field} {shown(value)} is not on the progress scale; use one of "
             f"{', '.join(f'{level:.1f}' for level in LEVELS)}"
         )
     return number
@@ -202,7 +203,7 @@ def _read_evidence(evidence: Mapping[str, object]) -> dict[str, object]:
                 raise FieldError("changes_tested must be True/False or a count of 0 or more")
             value = value > 0
         if not isinstance(value, bool):
-            raise FieldError(f"{flag} must be True or False, not {value!r}")
+            raise FieldError(f"{flag} must be True or False, not {shown(value)}")
         clean[flag] = value
     clean["improvement"] = choose(
         evidence.get("improvement", "none"), IMPROVEMENT_LEVELS, "improvement"
@@ -210,7 +211,7 @@ def _read_evidence(evidence: Mapping[str, object]) -> dict[str, object]:
     months = evidence.get("sustained_months", 0)
     if isinstance(months, bool) or not isinstance(months, numbers.Integral) or months < 0:
         raise FieldError(
-            f"sustained_months must be a whole number of months, 0 or more, not {months!r}"
+            f"sustained_months must be a whole number of months, 0 or more, not {shown(months)}"
         )
     clean["sustained_months"] = int(months)
     return clean
@@ -418,7 +419,7 @@ def find_stuck_projects(history: pd.DataFrame, level: float = 2.5, months: int =
     """
     target = _to_level(level, "level")
     if isinstance(months, bool) or not isinstance(months, numbers.Integral) or months < 1:
-        raise FieldError(f"months must be a whole number of 1 or more, not {months!r}")
+        raise FieldError(f"months must be a whole number of 1 or more, not {shown(months)}")
     table = read_score_history(history)
     rows = []
     for name, group in table.groupby("project", sort=True):

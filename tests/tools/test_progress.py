@@ -291,3 +291,14 @@ def test_stuck_detection_is_monotone_in_months(rows, months, level):
     everyone = set(find_stuck_projects(table, level=level, months=1)["project"])
     latest = table.sort_values("month").groupby("project")["score"].last()
     assert everyone == set(latest[latest == level].index)
+
+
+def test_a_numpy_score_or_count_in_a_message_reads_as_a_plain_number():
+    import numpy as np
+
+    with pytest.raises(FieldError) as failure:
+        ProgressScore(np.float64(3.1))
+    assert "score 3.1 is not on the progress scale" in str(failure.value)
+    with pytest.raises(FieldError) as failure:
+        suggest_score({"sustained_months": np.int64(-2)})
+    assert str(failure.value).endswith("0 or more, not -2")
