@@ -46,6 +46,7 @@ __all__ = [
     "check_proportion",
     "check_text",
     "check_your_work",
+    "plain_numbers",
     "result_of",
     "shown",
     "visible_check",
@@ -129,6 +130,23 @@ def shown(value: object) -> str:
             return f"[{inner}]"
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return _describe_type(value)
+
+
+def plain_numbers() -> None:
+    """Show numpy's numbers as plain numbers from now on: 341, not ``np.int64(341)``.
+
+    numpy 2 writes a number that pandas or numpy worked out with its type
+    (``np.int64(341)``, ``np.float64(2.5)``), in a cell's result and inside lists and tuples.
+    The notebooks' set-up cells call this so that a learner reads 341 and 2.5, as numpy 1
+    showed them (numpy's ``legacy="1.25"`` print option).
+
+    >>> import numpy as np
+    >>> plain_numbers()
+    >>> np.int64(341), [np.float64(2.5), np.str_("shift")]
+    (341, [2.5, 'shift'])
+    >>> np.set_printoptions(legacy=False)  # numpy 2's own style again
+    """
+    np.set_printoptions(legacy="1.25")
 
 
 def result_of(function: object, *args: object, name: str, where: str = "") -> object:

@@ -9,11 +9,15 @@ learner's JupyterLab would run it (``NBGRADER_EXECUTION`` unset):
   forms of an answer count, so that incidental numbers do not);
 - as released, unanswered: an answer cell must then print nothing at all before the learner
   writes anything (pre-filled code that prints a summary hands the learner the answer).
+
+The filled run also shows whether numbers display as plain numbers (341, not numpy 2's
+``np.int64(341)``) in every cell a learner runs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -90,22 +94,22 @@ def runs(tmp_path_factory):
     slot.start()
 
     @cache
-    def run(assignment: str, name: str) -> tuple[dict, dict]:
+    def run(assignment: str, name: str) -> tuple[dict, dict, dict]:
         source = nbformat.read(ROOT / "source" / assignment / name, as_version=4)
         release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
         names = {cell.metadata.nbgrader["grade_id"]: answer_names(cell.source)
                  for cell in _answer_cells(source)}
         filled = filled_release(release, source)
         filled.cells.append(new_code_cell(f"NAMES = {names!r}\n{READ_BACK}"))
-        outputs = _run(slot, assignment, filled)[len(filled.cells) - 1]
-        printed = "".join(output.get("text", "") for output in outputs)
+        shown = _run(slot, assignment, filled)
+        printed = "".join(output.get("text", "") for output in shown[len(filled.cells) - 1])
         answers = json.loads(printed.split("ANSWERS ", 1)[1])
         blank = _run(slot, assignment, release)
         unanswered = {cell.metadata.nbgrader["grade_id"]: blank.get(index, [])
                       for index, cell in enumerate(release.cells)
                       if cell.metadata.get("nbgrader", {}).get("solution")
                       and cell.cell_type == "code"}
-        return answers, unanswered
+        return answers, unanswered, shown
 
     yield run
     slot.close()
@@ -113,7 +117,7 @@ def runs(tmp_path_factory):
 
 @pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
 def test_no_answer_is_stated_in_the_text_or_a_pre_filled_answer_cell(runs, assignment, name):
-    answers, _ = runs(assignment, name)
+    answers, _, _ = runs(assignment, name)
     assert any(value is not None for values in answers.values() for value in values), answers
     release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
     text = "\n".join(cell.source for cell in release.cells if cell.cell_type == "markdown")
@@ -125,8 +129,19 @@ def test_no_answer_is_stated_in_the_text_or_a_pre_filled_answer_cell(runs, assig
 
 @pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
 def test_an_unanswered_answer_cell_prints_nothing(runs, assignment, name):
-    _, unanswered = runs(assignment, name)
+    _, unanswered, _ = runs(assignment, name)
     assert unanswered, f"{name} has no answer cells"
     printed = {grade_id: [output for output in outputs if output.get("output_type") != "error"]
                for grade_id, outputs in unanswered.items()}
     assert {grade_id: shown for grade_id, shown in printed.items() if shown} == {}
+
+
+NUMPY_REPR = re.compile(r"np\.(?:u?int|float|bool|str)\w*\(")
+
+
+@pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
+def test_numbers_display_as_plain_numbers(runs, assignment, name):
+    _, _, shown = runs(assignment, name)
+    texts = {index: json.dumps(outputs, ensure_ascii=False) for index, outputs in shown.items()}
+    assert {index: NUMPY_REPR.findall(text) for index, text in texts.items()
+            if NUMPY_REPR.search(text)} == {}
