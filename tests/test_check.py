@@ -248,3 +248,18 @@ def test_the_rounding_hint_needs_a_short_value_close_to_the_answer():
             hint="Use CL ± 3σ.",
             rounded=check.answer_digest(limits, figures=3),
         )
+
+
+def test_check_your_work_shows_every_hint_in_full():
+    """pandas cuts table cells at 50 characters; a learner must read the whole hint."""
+    check._REGISTRY.clear()
+    hint = "add up the incidents of all seven days with sum(), not len(). (Section 3)"
+
+    @check.visible_check("Exercise 2")
+    def _():
+        raise CheckFailed(f"`weekly_total` counts days, or leaves a day out: {hint}")
+
+    summary = check.check_your_work()
+    assert hint in summary._repr_html_() and hint in repr(summary)
+    assert type(summary).__mro__[1] is pd.DataFrame and not summary.loc[0, "passes"]
+    check._REGISTRY.clear()
