@@ -26,7 +26,7 @@ demo: $(INSTALLED)
 # PYTHONDONTWRITEBYTECODE (set on some machines) would stop pytest caching its rewritten
 # test modules: every test worker would rewrite them all again (3 s of CPU each).
 test: $(INSTALLED)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --durations=15
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal --durations=15
 
 # The edit loop: everything except the tests marked slow (real nbgrader, whole notebooks).
 test-fast: $(INSTALLED)

@@ -785,7 +785,31 @@ def visible_check(label: str) -> Callable[[Callable[[], None]], Callable[[], Non
     return register
 
 
-def check_your_work() -> pd.DataFrame:
+class WorkTable(pd.DataFrame):
+    """The table :func:`check_your_work` returns: a DataFrame shown with every hint in full.
+
+    pandas cuts a cell's text at 50 characters when it shows a table, which would cut most
+    hints short.
+
+    >>> table = WorkTable({"hint": ["x" * 60]})
+    >>> "x" * 60 in repr(table) and "x" * 60 in table._repr_html_()
+    True
+    """
+
+    @property
+    def _constructor(self) -> type[WorkTable]:
+        return WorkTable
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 0):
+            return super().__repr__()
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
+
+
+def check_your_work() -> WorkTable:
     """Run every registered self-check again and return a table of what passes.
 
     >>> _REGISTRY.clear()
@@ -805,4 +829,4 @@ def check_your_work() -> pd.DataFrame:
             rows.append({"exercise": label, "passes": False, "hint": _said_plainly(error)})
         else:
             rows.append({"exercise": label, "passes": True, "hint": ""})
-    return pd.DataFrame(rows, columns=["exercise", "passes", "hint"])
+    return WorkTable(rows, columns=["exercise", "passes", "hint"])

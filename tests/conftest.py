@@ -190,8 +190,6 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
     def grade(folder: Path, assignment: str) -> None:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
         engine_course = course_copy(folder / "engine", assignment)
-        place_submissions(engine_course, assignment, submissions)
-        results = grade_submissions(engine_course, assignment, jobs=2).by_student()
         course = load_course(engine_course)
 
         def engine_rows() -> dict:
@@ -200,18 +198,31 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
                 for row in read_gradebook(course.db_url, course.course_id, assignment)
             }
 
+        # The engine grades each wrong answer alone and, in the same run, packed by the test
+        # cells its fixture declares it loses. An answer may lose more than it declares;
+        # only if that makes two members of a pack lose a cell in common are the answers
+        # packed again, by what they lost, and those packs graded.
         answers = wrong_answers(assignment)
+        source = ROOT / "source" / assignment
+        groups = pack_wrong_answers(answers, [set(answer.loses) for answer in answers])
+        packed = packed_submissions(source, answers, groups)
+        place_submissions(engine_course, assignment, {**submissions, **packed})
+        results = grade_submissions(engine_course, assignment, jobs=2).by_student()
         alone = engine_rows()
         lost = [lost_cells(alone, f"wrong-{n:02d}") for n in range(1, len(answers) + 1)]
-        groups = pack_wrong_answers(answers, lost)
-        packed = packed_submissions(ROOT / "source" / assignment, answers, groups)
+        if not _packs_hold(groups, lost):
+            groups = pack_wrong_answers(answers, lost)
+            packed = {
+                name.replace("pack-", "repack-"): notebooks
+                for name, notebooks in packed_submissions(source, answers, groups).items()
+            }
+            place_submissions(engine_course, assignment, packed)
+            again = grade_submissions(engine_course, assignment, list(packed), jobs=2)
+            results.update(again.by_student())
         packs = {
             name: [f"wrong-{m + 1:02d}" for m in group]
             for name, group in zip(packed, groups, strict=True)
         }
-        place_submissions(engine_course, assignment, packed)
-        again = grade_submissions(engine_course, assignment, list(packed), jobs=2)
-        results.update(again.by_student())
         # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
         # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
         # course copies); the solution is in shard 0.
@@ -237,6 +248,24 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         return TrialGrading(*saved, stock_course=folder / "stock-0")
 
     return trial
+
+
+def _packs_hold(groups: list[list[int]], lost: list[set[str]]) -> bool:
+    """Whether every packed wrong answer lost a test cell alone and no two answers in a pack
+    lost the same cell, so that each cell a pack loses names the one answer that lost it.
+
+    >>> _packs_hold([[0, 1], [2]], [{"ex1-check"}, {"ex2-check"}, {"ex1-check"}])
+    True
+    >>> _packs_hold([[0, 1]], [{"ex1-check", "ex2-check"}, {"ex2-check"}])
+    False
+    """
+    for group in groups:
+        seen: set[str] = set()
+        for member in group:
+            if (len(group) > 1 and not lost[member]) or lost[member] & seen:
+                return False
+            seen |= lost[member]
+    return True
 
 
 def _trial_cost(assignment: str) -> int:

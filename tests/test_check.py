@@ -280,3 +280,18 @@ def test_a_function_that_prints_instead_of_returning_is_told_so(monkeypatch, cap
     assert check.result_of(lambda a, b: a / b * 1000, 12, 600, name="rate_per_1000") == 20.0
     with pytest.raises(CheckFailed, match="should be a function made with def"):
         check.result_of(20.0, 12, 600, name="rate_per_1000")
+
+
+def test_check_your_work_shows_every_hint_in_full():
+    """pandas cuts table cells at 50 characters; a learner must read the whole hint."""
+    check._REGISTRY.clear()
+    hint = "add up the incidents of all seven days with sum(), not len(). (Section 3)"
+
+    @check.visible_check("Exercise 2")
+    def _():
+        raise CheckFailed(f"`weekly_total` counts days, or leaves a day out: {hint}")
+
+    summary = check.check_your_work()
+    assert hint in summary._repr_html_() and hint in repr(summary)
+    assert type(summary).__mro__[1] is pd.DataFrame and not summary.loc[0, "passes"]
+    check._REGISTRY.clear()
