@@ -4,6 +4,7 @@
 few labels, so the picture always shows exactly the numbers the calculation produced:
 
 - the data line, one line per part (phase), with a dashed vertical line between parts;
+- the end of a frozen baseline as a dotted vertical line, named in the legend;
 - the centre line (solid; dashed and vermillion in a part whose runs analysis signals
   non-random variation) and the control limits, each labelled with its value at the right;
 - points outside the limits as vermillion diamonds (shape *and* colour); points left out of
@@ -49,7 +50,7 @@ from icp_helpers.charts.drawing import (
 from icp_helpers.charts.mdc_plot import plot_mdc
 from icp_helpers.charts.qic import CHART_TITLES
 from icp_helpers.charts.rule_names import describe
-from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, marker_size, style_axes
+from icp_helpers.charts.style import COLOURS, LINESTYLES, MARKERS, marker_size, style_axes
 
 __all__ = ["plot_qic", "plot_mdc"]
 
@@ -220,6 +221,10 @@ def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
         if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
     }
     centre = "Median" if chart == "run" else "Centre line"
+    if chart == "run":
+        baseline_label = "End of the baseline (median from the points before it)"
+    else:
+        baseline_label = "End of the baseline (limits from the points before it)"
     entries = [
         ("centre", centre, {"centre"}),
         ("centre_signal", f"{centre}: non-random runs (shift or too few crossings)",
@@ -227,6 +232,7 @@ def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
         ("limit", "Control limits (3σ)", {"ucl", "lcl"}),
         ("limit_95", "Warning limits (2σ)", {"ucl_95", "lcl_95"}),
         ("target", "Target", {"target"}),
+        ("baseline", baseline_label, {"baseline"}),
     ]  # fmt: skip
     return [
         Line2D([], [], color=COLOURS[role], ls=LINESTYLES[role], lw=1.6, label=label)
@@ -365,7 +371,11 @@ def _last_finite(values: pd.Series) -> float:
 
 
 def _mark_baseline(ax: Axes, xs: np.ndarray, points: pd.DataFrame, n_parts: int) -> None:
-    """With a frozen baseline (one part), a dotted line after the last baseline point."""
+    """With a frozen baseline (one part), a dotted line after the last baseline point.
+
+    The line is named in the legend, not by a label on the chart, where it would collide
+    with notes, PDSA cycle labels or data.
+    """
     if n_parts != 1 or "baseline" not in points.columns:
         return
     base = points["baseline"].fillna(False).to_numpy(dtype=bool)
@@ -375,17 +385,6 @@ def _mark_baseline(ax: Axes, xs: np.ndarray, points: pd.DataFrame, n_parts: int)
     if last + 1 >= len(xs):
         return
     xv = (xs[last] + xs[last + 1]) / 2
-    ax.axvline(xv, color=COLOURS["part"], ls=":", lw=1.0, zorder=1, gid="baseline")
-    # At the foot of the line: the top is where notes and PDSA cycle labels go.
-    ax.annotate(
-        "◂ baseline",
-        xy=(xv, 0.0),
-        xycoords=ax.get_xaxis_transform(),
-        ha="right",
-        va="bottom",
-        fontsize=FONT["annotation"],
-        color=COLOURS["part"],
-        xytext=(-3, 2),
-        textcoords="offset points",
-        gid="baseline_label",
+    ax.axvline(
+        xv, color=COLOURS["baseline"], ls=LINESTYLES["baseline"], lw=1.0, zorder=1, gid="baseline"
     )
