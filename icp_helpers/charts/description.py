@@ -3,8 +3,10 @@
 Every chart ``qic`` and ``mdc`` draw gets one. It is kept as a ``description`` attribute on
 the Axes and on its Figure (a figure with several charts joins their descriptions), goes into
 the metadata of files written with :func:`~icp_helpers.charts.save_figure` (``Description`` in
-PNG and SVG, ``Subject`` in PDF), and is the ``alt`` text of the chart in the HTML pages the
-course writes (see :func:`icp_helpers.reports.sponsor_update_html`).
+PNG and SVG, ``Subject`` in PDF), is the ``alt`` text of the chart in the HTML pages the
+course writes (see :func:`icp_helpers.reports.sponsor_update_html`), and, in a notebook, the
+``alt`` of the chart's image in the output's metadata (see
+:mod:`icp_helpers.charts.notebook_alt`).
 
 >>> import matplotlib.pyplot as plt
 >>> fig, ax = plt.subplots()

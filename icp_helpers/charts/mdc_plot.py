@@ -44,6 +44,7 @@ from icp_helpers.charts.drawing import (
     set_x_axis,
     x_coordinates,
 )
+from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import (
     COLOURS,
     FONT,
@@ -283,6 +284,7 @@ def plot_mdc(
     if legend:
         add_legend(ax, handles, created)
     set_description(ax, describe_mdc(result, drawn, show, labels, clipped))
+    show_descriptions()  # in a notebook, the description becomes the image's alt text
     return ax
 
 

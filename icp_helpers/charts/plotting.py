@@ -48,6 +48,7 @@ from icp_helpers.charts.drawing import (
     x_coordinates,
 )
 from icp_helpers.charts.mdc_plot import plot_mdc
+from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.qic import CHART_TITLES
 from icp_helpers.charts.rule_names import describe
 from icp_helpers.charts.style import COLOURS, LINESTYLES, MARKERS, marker_size, style_axes
@@ -316,6 +317,7 @@ def plot_qic(
         handles = point_handles[:1] + _line_handles(ax, chart) + point_handles[1:]
         add_legend(ax, handles, created)
     set_description(ax, describe_qic(result, drawn, show, labels, clipped and has_limits))
+    show_descriptions()  # in a notebook, the description becomes the image's alt text
     return ax
 
 

@@ -3,6 +3,7 @@ label, legends sit off the data and list only what is drawn, limit labels share 
 format, limits of a quantity that cannot be negative are not drawn below zero, and every chart
 carries its description (alt text)."""
 
+import base64
 import re
 
 import matplotlib.pyplot as plt
@@ -250,3 +251,26 @@ def test_every_chart_carries_its_description(tmp_path):
     description = charts.chart_description(made)
     assert description.startswith("Incidents. Making Data Count chart")
     assert "lower process limit is drawn at 0" in description
+
+
+def test_a_chart_shown_in_a_notebook_has_its_description_as_alt_text():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+
+    from icp_helpers.charts.notebook_alt import show_descriptions
+
+    shell = InteractiveShell.instance()
+    try:
+        select_figure_formats(shell, {"png"}, bbox_inches="tight")  # as the inline backend does
+        ax = qic(VALUES, x=MONTHS, chart="i", title="Falls").plot()  # .plot() sets it up
+        data, metadata = shell.display_formatter.format(ax.figure)
+        assert base64.b64decode(data["image/png"])[:4] == b"\x89PNG"
+        assert metadata["image/png"]["alt"] == charts.chart_description(ax)
+        plain = plt.figure()
+        plain.add_subplot().plot([1, 2])
+        _, plain_metadata = shell.display_formatter.format(plain)
+        assert "image/png" not in plain_metadata  # figures without a description: as before
+        assert show_descriptions(shell)  # a second call changes nothing
+        assert shell.display_formatter.format(ax.figure)[1] == metadata
+    finally:
+        InteractiveShell.clear_instance()
