@@ -4,8 +4,9 @@ When IPython shows a matplotlib figure (the inline backend's ``plt.show()``, or 
 at the end of a cell) it asks its display formatters for PNG or JPEG data. After
 :func:`show_descriptions`, a figure with a description (every chart ``qic`` and ``mdc`` draw,
 see :mod:`icp_helpers.charts.description`) is published with ``{"alt": description}`` in the
-image's output metadata, which nbconvert's HTML export writes as the ``<img alt="...">`` (and
-front ends that read the metadata can use). Figures without a description are shown exactly
+image's output metadata, which nbconvert's classic HTML template writes as the
+``<img alt="...">`` (checked with a real kernel; nbconvert's lab template and JupyterLab do
+not read it yet, but any front end may). Figures without a description are shown exactly
 as before; outside IPython nothing changes. ``.plot()`` calls it, so a learner does nothing.
 
 >>> show_descriptions(None)  # outside IPython there is nothing to do
