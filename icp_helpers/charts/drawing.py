@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.textpath import TextPath
 from matplotlib.transforms import ScaledTranslation, Transform
 
 from icp_helpers.charts.description import description_metadata
@@ -193,24 +194,48 @@ def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
     """
     if not handles:
         return
-    if created:
-        ax.figure.legend(
+    fig = ax.get_figure(root=True)
+    if created and fig is not None:
+        fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=min(len(handles), 4),
+            ncol=legend_columns(handles, fig.bbox.width * 72 / fig.dpi),
             frameon=False,
             fontsize=FONT["legend"],
         )
     else:
+        width = ax.bbox.width * 72 / fig.dpi if fig is not None else 400.0
         ax.legend(
             handles=handles,
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
             bbox_transform=_below_x_axis(ax),
-            ncol=min(len(handles), 3),
+            ncol=legend_columns(handles, width),
             frameon=False,
             fontsize=FONT["legend"],
         )
+
+
+def legend_columns(handles: list[Line2D], width: float, most: int = 4) -> int:
+    """The most columns (up to ``most``) in which the legend entries fit ``width`` points.
+
+    Entries fill the columns first, as matplotlib lays them out; each is as wide as its
+    handle and text, and columns are two font sizes apart.
+
+    >>> entries = [Line2D([], [], label=text) for text in ("Data", "Centre line", "Target")]
+    >>> legend_columns(entries, 720), legend_columns(entries, 150)
+    (3, 1)
+    """
+    size = FONT["legend"]
+    widths = [
+        TextPath((0, 0), str(h.get_label()), size=size).get_extents().width + 2.8 * size
+        for h in handles
+    ]
+    for ncol in range(min(most, len(widths)), 1, -1):
+        columns = [c for c in np.array_split(np.array(widths), ncol) if len(c)]
+        if sum(c.max() for c in columns) + 2.0 * size * (len(columns) - 1) <= 0.95 * width:
+            return ncol
+    return 1
 
 
 def _below_x_axis(ax: Axes) -> Transform:

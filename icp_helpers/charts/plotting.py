@@ -222,10 +222,6 @@ def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
         if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
     }
     centre = "Median" if chart == "run" else "Centre line"
-    if chart == "run":
-        baseline_label = "End of the baseline (median from the points before it)"
-    else:
-        baseline_label = "End of the baseline (limits from the points before it)"
     entries = [
         ("centre", centre, {"centre"}),
         ("centre_signal", f"{centre}: non-random runs (shift or too few crossings)",
@@ -233,7 +229,7 @@ def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
         ("limit", "Control limits (3σ)", {"ucl", "lcl"}),
         ("limit_95", "Warning limits (2σ)", {"ucl_95", "lcl_95"}),
         ("target", "Target", {"target"}),
-        ("baseline", baseline_label, {"baseline"}),
+        ("baseline", "End of the baseline period", {"baseline"}),
     ]  # fmt: skip
     return [
         Line2D([], [], color=COLOURS[role], ls=LINESTYLES[role], lw=1.6, label=label)

@@ -274,3 +274,19 @@ def test_a_chart_shown_in_a_notebook_has_its_description_as_alt_text():
         assert shell.display_formatter.format(ax.figure)[1] == metadata
     finally:
         InteractiveShell.clear_instance()
+
+
+@pytest.mark.parametrize("own_figure", [True, False])
+def test_a_long_legend_stays_within_the_figure(own_figure):
+    # every kind of entry: points, signals, a dashed centre line, limits, target, baseline
+    result = qic(VALUES, x=MONTHS, chart="i", freeze=12, target=30, exclude=[2])
+    if own_figure:
+        ax = result.plot()
+    else:
+        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        result.plot(ax=ax)
+    renderer = _renderer(ax.figure)
+    (legend,) = _legends(ax)
+    assert len(legend.get_texts()) >= 6
+    box, page = legend.get_window_extent(renderer), ax.figure.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
