@@ -21,9 +21,9 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import ScaledTranslation, Transform
 
@@ -185,7 +185,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] | None) -> tuple[Axes
     return ax, True
 
 
-def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
+def add_legend(ax: Axes, handles: Sequence[Artist], created: bool) -> None:
     """The legend, always off the data: below the x axis label.
 
     For figures made here it is a figure legend at the bottom; on the caller's axes it sits
@@ -197,7 +197,7 @@ def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
     fig = ax.get_figure(root=True)
     if created and fig is not None:
         fig.legend(
-            handles=handles,
+            handles=list(handles),
             loc="outside lower center",
             ncol=legend_columns(handles, fig.bbox.width * 72 / fig.dpi),
             frameon=False,
@@ -206,7 +206,7 @@ def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
     else:
         width = ax.bbox.width * 72 / fig.dpi if fig is not None else 400.0
         ax.legend(
-            handles=handles,
+            handles=list(handles),
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
             bbox_transform=_below_x_axis(ax),
@@ -216,12 +216,13 @@ def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
         )
 
 
-def legend_columns(handles: list[Line2D], width: float, most: int = 4) -> int:
+def legend_columns(handles: Sequence[Artist], width: float, most: int = 4) -> int:
     """The most columns (up to ``most``) in which the legend entries fit ``width`` points.
 
     Entries fill the columns first, as matplotlib lays them out; each is as wide as its
     handle and text, and columns are two font sizes apart.
 
+    >>> from matplotlib.lines import Line2D
     >>> entries = [Line2D([], [], label=text) for text in ("Data", "Centre line", "Target")]
     >>> legend_columns(entries, 720), legend_columns(entries, 150)
     (3, 1)

@@ -290,3 +290,22 @@ def test_a_long_legend_stays_within_the_figure(own_figure):
     assert len(legend.get_texts()) >= 6
     box, page = legend.get_window_extent(renderer), ax.figure.bbox
     assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
+
+
+@pytest.mark.parametrize("own_figure", [True, False])
+def test_pareto_legend_sits_off_the_bars_and_the_chart_has_a_description(own_figure):
+    from icp_helpers.charts import pareto
+
+    # equal counts: the bars on the right are as tall as the rest
+    result = pareto({"Omitted dose": 20, "Wrong dose": 20, "Wrong time": 20, "Other": 20})
+    if own_figure:
+        ax = result.plot()
+    else:
+        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        result.plot(ax=ax)
+    renderer = _renderer(ax.figure)
+    (legend,) = _legends(ax)
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+    text = charts.chart_description(ax)
+    assert text.startswith("Pareto chart. Pareto chart of Count by Category: 4 categories")
+    assert "vital few" in text
