@@ -140,7 +140,8 @@ def describe_qic(
     runs_parts = sorted(set(result.signals["part"]) & set(_runs_parts(result)))
     if runs_parts:
         where = ", ".join(str(p) for p in runs_parts)
-        sentences.append(f"Non-random runs (a shift or too few crossings) in part {where}.")
+        place = f" in part {where}" if len(pd.unique(parts)) > 1 else ""
+        sentences.append(f"Non-random runs (a shift or too few crossings){place}.")
     else:
         sentences.append("No non-random runs.")
     target = _last(drawn["target"]) if "target" in drawn.columns else np.nan
