@@ -1,4 +1,4 @@
-"""learn/start-here.ipynb, a self-study learner's map: it agrees with the syllabus and rubrics,
+"""start-here.ipynb, a self-study learner's map: it agrees with the syllabus and rubrics,
 its links lead somewhere, it is stored without outputs, and it runs cleanly."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import yaml
 from icp_helpers.course.gates import stored_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "learn" / "start-here.ipynb"
+NOTEBOOK = ROOT / "start-here.ipynb"
 SYLLABUS = yaml.safe_load((ROOT / "course" / "syllabus.yml").read_text(encoding="utf-8"))
 #: Session ids as the programme names them (the cohort template's titles).
 SESSIONS = {
@@ -57,7 +57,7 @@ def test_the_contents_table_agrees_with_the_syllabus():
         links = re.findall(r"\[([^]]+)\]\(([^)]+)\)", notebooks)
         assert [name for name, _ in links] == entry["notebooks"]
         for name, target in links:
-            assert target == f"../release/{entry['id']}/{name}"
+            assert target == f"release/{entry['id']}/{name}"
         assert released == SESSIONS[entry["released_after"]]
         assert due == SESSIONS[entry["due_before"]]
         assert time == f"{entry['time_to_allow_minutes']} minutes"
@@ -121,6 +121,8 @@ def test_links_lead_somewhere():
         if target.startswith("https://"):
             continue
         assert not target.startswith("http:"), f"{target}: use https"
+        # `jupyter lab start-here.ipynb` serves the notebook's folder and nothing above it
+        assert not target.startswith(("/", "..")), f"{target} is outside the folder served"
         assert (NOTEBOOK.parent / target).is_file(), f"{target} does not exist"
     for source in ("ihi.org", "england.nhs.uk", "qicharts2", "10.1371/journal.pone.0113825"):
         assert source in text, f"no further reading from {source}"
@@ -132,7 +134,7 @@ def test_it_is_stored_without_outputs():
 
 def test_the_readme_sends_learners_to_it():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "jupyter lab learn/start-here.ipynb" in readme
+    assert "jupyter lab start-here.ipynb" in readme
 
 
 @pytest.mark.slow
