@@ -42,7 +42,7 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _learner_modules() -> list[str]:
+def learner_modules() -> list[str]:
     return sorted(
         name
         for name in map(_module, PACKAGE.rglob("*.py"))
@@ -88,7 +88,7 @@ def test_learner_modules_never_import_a_facilitator_tool():
     """Not even inside a function: a notebook may call any function of these modules."""
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if _module(path) not in _learner_modules():
+        if _module(path) not in learner_modules():
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = (
@@ -105,7 +105,7 @@ def test_learner_modules_never_import_a_facilitator_tool():
 
 
 def test_every_learner_module_imports_without_the_facilitator_tools():
-    modules = _learner_modules()
+    modules = learner_modules()
     done = _without(
         FACILITATOR_ONLY,
         "import importlib\n"
