@@ -10,6 +10,7 @@ takes one to two minutes (pip reuses its wheel cache), once for the module.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -26,6 +27,14 @@ from .test_learner_install import INSTALL_HINT, learner_modules
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
+
+#: The learner environment compiles each module once, on first import (pip is told not to
+#: compile the whole of JupyterLab up front), even where PYTHONDONTWRITEBYTECODE is set.
+LEARNER_ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if name not in ("PYTHONDONTWRITEBYTECODE", "NBGRADER_EXECUTION")
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +58,7 @@ def learner_python(tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
         timeout=900,
+        env=LEARNER_ENV,
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
     print(f"\nfresh learner install: {time.monotonic() - started:.0f} s")
@@ -57,7 +67,7 @@ def learner_python(tmp_path_factory) -> Path:
 
 def _run(python: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(python), *args], capture_output=True, text=True, cwd=cwd, timeout=600
+        [str(python), *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=LEARNER_ENV
     )
 
 
@@ -88,14 +98,22 @@ def test_nbgrader_is_not_installed_and_jupyterlab_has_no_nbgrader_extension(lear
         assert _run(learner_python, "-c", f"import {facilitator_tool}").returncode != 0
     jupyter = learner_python.parent / "jupyter"
     listed = subprocess.run(
-        [str(jupyter), "labextension", "list"], capture_output=True, text=True, timeout=300
+        [str(jupyter), "labextension", "list"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=LEARNER_ENV,
     )
     assert listed.returncode == 0, listed.stderr
     text = listed.stdout + listed.stderr
     assert "jupyterlab-manager" in text, "the widgets extension the notebooks use is there"
     assert "nbgrader" not in text
     served = subprocess.run(
-        [str(jupyter), "server", "extension", "list"], capture_output=True, text=True, timeout=300
+        [str(jupyter), "server", "extension", "list"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=LEARNER_ENV,
     )
     assert "nbgrader" not in served.stdout + served.stderr
 
@@ -146,6 +164,7 @@ def test_icp_says_how_to_install_the_facilitator_tools(learner_python, tmp_path)
             capture_output=True,
             text=True,
             timeout=120,
+            env=LEARNER_ENV,
         )
         assert ran.returncode == 2, ran.stderr
         assert "Traceback" not in ran.stderr
