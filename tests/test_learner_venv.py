@@ -170,3 +170,11 @@ def test_icp_says_how_to_install_the_facilitator_tools(learner_python, tmp_path)
         assert "Traceback" not in ran.stderr
         assert ran.stderr.startswith(f"icp {command[0]}: ") and INSTALL_HINT in ran.stderr
     assert not (course / "release").exists()
+    helped = subprocess.run(
+        [str(learner_python.parent / "icp"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=LEARNER_ENV,
+    )
+    assert helped.returncode == 0 and "build" in helped.stdout, "icp --help needs no tools"
