@@ -17,6 +17,7 @@ from pathlib import Path
 
 from icp_helpers import __version__
 from icp_helpers.errors import IcpError
+from icp_helpers.extras import missing_tool, need_facilitator_tools
 
 #: Exit status for a bug in icp itself (``EX_SOFTWARE`` in sysexits.h).
 BUG_EXIT = 70
@@ -272,9 +273,16 @@ def _add_grading_options(
 def _run(args: argparse.Namespace) -> int:
     """Run the command, turning the machine's faults into the :class:`IcpError` that explains
     them: a full disk or a place that cannot be written (:func:`~icp_helpers.files.
-    storage_problem`), and a gradebook database that cannot be used."""
+    storage_problem`), a gradebook database that cannot be used, and facilitator tools that
+    are not installed (:mod:`icp_helpers.extras`)."""
+    need_facilitator_tools()  # every command builds, checks or runs the course with nbgrader
     try:
         return args.handler(args)
+    except ModuleNotFoundError as error:
+        missing = missing_tool(error)
+        if missing is None:
+            raise
+        raise missing from None
     except OSError as error:
         from icp_helpers.files import storage_problem
 
