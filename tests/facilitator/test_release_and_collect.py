@@ -33,7 +33,8 @@ def test_release_zips_the_learner_version_with_the_cohort_due_date(released):
         learner = opened.read(f"{ASSIGNMENT}/{NOTEBOOK}").decode()
     assert {f"{ASSIGNMENT}/{NOTEBOOK}", f"{ASSIGNMENT}/ward_incidents.csv"} <= names
     assert "Due: Friday 27 September 2024 at 17:00 (Europe/London)" in note
-    assert "raise NotImplementedError()" in learner and "BEGIN SOLUTION" not in learner
+    assert "# YOUR CODE HERE" in learner and "BEGIN SOLUTION" not in learner
+    assert "NotImplementedError" not in learner  # Run All must reach check_your_work()
     assert (released.root / "release" / ASSIGNMENT / NOTEBOOK).is_file()
 
 
