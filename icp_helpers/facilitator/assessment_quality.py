@@ -155,6 +155,15 @@ def exercise_table(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def cohort_order(cohort: str) -> tuple[int, int, str]:
+    """Cohorts in order: numbered ones by number, then the others by name.
+
+    >>> sorted(["10", "9", "pilot"], key=cohort_order)
+    ['9', '10', 'pilot']
+    """
+    return (0, int(cohort), "") if cohort.isdigit() else (1, 0, cohort)
+
+
 def assessment_quality(
     cells_by_cohort: Mapping[str, pd.DataFrame], assesses: Mapping[tuple[str, str], str]
 ) -> pd.DataFrame:
@@ -162,16 +171,17 @@ def assessment_quality(
 
     ``cells_by_cohort``: each cohort's normally graded cells (see :func:`exercise_table`;
     a ``cohort`` column is added if missing); ``assesses``: what each (assignment, grade_id)
-    assesses. Rows are grouped by exercise: each cohort's, then all cohorts' together
-    (``cohorts`` is then e.g. ``9, 10``).
+    assesses. Rows are grouped by exercise: each cohort's (in :func:`cohort_order`), then
+    all cohorts' together (``cohorts`` is then e.g. ``9, 10``).
     """
+    cohorts = sorted(cells_by_cohort, key=cohort_order)
     tables, everyone = [], []
-    for cohort, cells in cells_by_cohort.items():
-        cells = cells.assign(cohort=cohort)
+    for cohort in cohorts:
+        cells = cells_by_cohort[cohort].assign(cohort=cohort)
         everyone.append(cells)
         tables.append(exercise_table(cells, assesses, cohort))
-    if len(cells_by_cohort) > 1:
-        tables.append(exercise_table(pd.concat(everyone), assesses, ", ".join(cells_by_cohort)))
+    if len(cohorts) > 1:
+        tables.append(exercise_table(pd.concat(everyone), assesses, ", ".join(cohorts)))
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS)
     keys = list(zip(table["assignment"], table["grade_id"], strict=True))
     order = {key: n for n, key in enumerate(dict.fromkeys(keys))}

@@ -113,7 +113,8 @@ def test_the_table_per_cohort_and_across_cohorts():
     ex1 = table[table["grade_id"] == "ex1"].set_index("cohorts")
     rest = [2, 2, 1, 2, 1, 1]
     assert ex1.loc["10", "discrimination"] == pytest.approx(
-        pointbiserialr([1, 1, 1, 0, 0, 0], rest).statistic, abs=5e-4  # to 3 decimals
+        pointbiserialr([1, 1, 1, 0, 0, 0], rest).statistic,
+        abs=5e-4,  # to 3 decimals
     )
     assert ex1.loc["9, 10", "trainees"] == 12 and ex1.loc["9", "trainees"] == 6
     assert ex1.loc["10", "assesses"] == "add up a list"
