@@ -16,17 +16,16 @@ from pathlib import Path
 from icp_helpers.facilitator.cohort_folder import CohortFolder
 from icp_helpers.facilitator.feedback import Feedback
 from icp_helpers.facilitator.privacy import write_private_text
-from icp_helpers.facilitator.roster import read_roster
+from icp_helpers.facilitator.roster import Trainee, read_roster
 from icp_helpers.files import spreadsheet_csv
 
 COLUMNS = ("id", "first_name", "last_name", "email", "feedback_file")
 FILE_NAME = "mail-merge.csv"
 
 
-def mail_merge_rows(trainees: Sequence, made: Sequence[Feedback]) -> list[list[str]]:
+def mail_merge_rows(trainees: Sequence[Trainee], made: Sequence[Feedback]) -> list[list[str]]:
     """A row per trainee (on the roster ``trainees``) with a feedback zip in ``made``.
 
-    >>> from icp_helpers.facilitator.roster import Trainee
     >>> asha = Trainee("t01", "Asha", "Patel", "asha.patel@example.org", "Community")
     >>> mail_merge_rows([asha], [Feedback("t01", (), Path("/outbox/t01.zip"))])
     [['t01', 'Asha', 'Patel', 'asha.patel@example.org', '/outbox/t01.zip']]
