@@ -201,13 +201,22 @@ def build_parser() -> argparse.ArgumentParser:
     reported = add(
         "report",
         _facilitator("report"),
-        "grades CSV, progress per trainee and the cohort dashboard",
+        "grades CSV, progress per trainee, assessment quality, the cohort dashboard and "
+        "each trainee's programme page",
     )
     reported.add_argument(
         "--names",
         action="store_true",
         help="also write dashboard-names.html, which shows trainees' names (dashboard.html "
         "always shows ids only)",
+    )
+    reported.add_argument(
+        "--with-cohorts",
+        nargs="+",
+        default=[],
+        metavar="COHORT",
+        help="also read these cohorts' gradebooks (in the same cohorts folder) for the "
+        "assessment quality of each exercise, e.g. --with-cohorts 8 9",
     )
 
     shown = commands.add_parser(
