@@ -25,6 +25,9 @@ c.ExecutePreprocessor.kernel_name = "python3"
 # Every learner notebook starts with the course header.
 c.IncludeHeaderFooter.header = "source/header.ipynb"
 
-# What a learner sees in place of a solution.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# What a learner sees in place of a solution is a comment, not nbgrader's usual
+# `raise NotImplementedError()`: that would stop Run All at the first unanswered exercise, so a
+# learner part of the way through would never reach the closing check_your_work() table. An
+# unanswered exercise still scores zero (its name is not defined), and its self-check says so.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

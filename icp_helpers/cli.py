@@ -17,6 +17,7 @@ from pathlib import Path
 
 from icp_helpers import __version__
 from icp_helpers.errors import IcpError
+from icp_helpers.extras import missing_tool, need_facilitator_tools
 
 #: Exit status for a bug in icp itself (``EX_SOFTWARE`` in sysexits.h).
 BUG_EXIT = 70
@@ -200,13 +201,22 @@ def build_parser() -> argparse.ArgumentParser:
     reported = add(
         "report",
         _facilitator("report"),
-        "grades CSV, progress per trainee and the cohort dashboard",
+        "grades CSV, progress per trainee, assessment quality, the cohort dashboard and "
+        "each trainee's programme page",
     )
     reported.add_argument(
         "--names",
         action="store_true",
         help="also write dashboard-names.html, which shows trainees' names (dashboard.html "
         "always shows ids only)",
+    )
+    reported.add_argument(
+        "--with-cohorts",
+        nargs="+",
+        default=[],
+        metavar="COHORT",
+        help="also read these cohorts' gradebooks (in the same cohorts folder) for the "
+        "assessment quality of each exercise, e.g. --with-cohorts 8 9",
     )
 
     shown = commands.add_parser(
@@ -272,9 +282,16 @@ def _add_grading_options(
 def _run(args: argparse.Namespace) -> int:
     """Run the command, turning the machine's faults into the :class:`IcpError` that explains
     them: a full disk or a place that cannot be written (:func:`~icp_helpers.files.
-    storage_problem`), and a gradebook database that cannot be used."""
+    storage_problem`), a gradebook database that cannot be used, and facilitator tools that
+    are not installed (:mod:`icp_helpers.extras`)."""
+    need_facilitator_tools()  # every command builds, checks or runs the course with nbgrader
     try:
         return args.handler(args)
+    except ModuleNotFoundError as error:
+        missing = missing_tool(error)
+        if missing is None:
+            raise
+        raise missing from None
     except OSError as error:
         from icp_helpers.files import storage_problem
 

@@ -41,6 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from icp_helpers.charts.description import chart_description
 from icp_helpers.charts.rule_names import describe
 from icp_helpers.errors import IcpError
 from icp_helpers.fields import FieldError, clean_text, parse_date
@@ -270,19 +271,22 @@ class SponsorUpdate:
             )
 
 
-def _chart_png(chart: Any) -> bytes:
-    """Render the chart to PNG bytes, closing any figure drawn here."""
+def _chart_png(chart: Any, measure_name: str) -> tuple[bytes, str]:
+    """Render the chart to PNG bytes, closing any figure drawn here; also return its alt text:
+    the chart's own description (see :func:`icp_helpers.charts.chart_description`), or
+    "Chart of <measure>" for a figure that has none."""
     figure = chart if isinstance(chart, Figure) else None
     drawn = figure is None
     if figure is None:
         figure = chart.plot().get_figure(root=True)
+    alt = chart_description(figure) or f"Chart of {measure_name}"
     buffer = io.BytesIO()
     try:
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     finally:
         if drawn:
             plt.close(figure)
-    return buffer.getvalue()
+    return buffer.getvalue(), alt
 
 
 def _score_change(update: SponsorUpdate) -> str:
@@ -350,7 +354,8 @@ def sponsor_update_markdown(update: SponsorUpdate) -> str:
     ...
     """
     sections = _sections(update)
-    png = base64.b64encode(_chart_png(update.chart)).decode("ascii")
+    picture, alt_text = _chart_png(update.chart, update.measure_name)
+    png = base64.b64encode(picture).decode("ascii")
     esc = _markdown_text
     lines = [f"# {esc(_title(update))}", ""]
     if update.author:
@@ -361,8 +366,8 @@ def sponsor_update_markdown(update: SponsorUpdate) -> str:
         lines += [esc(item) if single else "- " + esc(item).replace("\n", "\n  ") for item in items]
         lines.append("")
         if heading == "Headline measure":
-            alt = esc(update.measure_name).replace("[", "(").replace("]", ")")
-            lines += [f"![Chart of {alt}](data:image/png;base64,{png})", ""]
+            alt = esc(alt_text).replace("[", "(").replace("]", ")")
+            lines += [f"![{alt}](data:image/png;base64,{png})", ""]
     return "\n".join(lines)
 
 
@@ -381,10 +386,12 @@ footer { margin-top: 2rem; font-size: .85rem; color: #4c6272; }
 def sponsor_update_html(update: SponsorUpdate) -> str:
     """The update as one self-contained HTML page (no external files), text HTML-escaped.
 
-    The chart is an ``<img id="headline-chart">`` with a base64 PNG ``src``.
+    The chart is an ``<img id="headline-chart">`` with a base64 PNG ``src`` and, as its
+    ``alt`` text, the chart's description (what a screen reader reads out).
     """
     sections = _sections(update)
-    png = base64.b64encode(_chart_png(update.chart)).decode("ascii")
+    picture, alt_text = _chart_png(update.chart, update.measure_name)
+    png = base64.b64encode(picture).decode("ascii")
     esc = html.escape
     title = esc(_title(update))
     body = [f"<h1>{title}</h1>"]
@@ -403,7 +410,7 @@ def sponsor_update_html(update: SponsorUpdate) -> str:
             body.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
         if heading == "Headline measure":
             body.append(
-                f'<img id="headline-chart" alt="Chart of {esc(update.measure_name)}" '
+                f'<img id="headline-chart" alt="{esc(alt_text)}" '
                 f'src="data:image/png;base64,{png}">'
             )
         body.append("</section>")

@@ -122,3 +122,19 @@ def test_every_documented_mistake_fails_a_visible_check_with_a_hint(slot, assign
         assert "`" in line and "raised" not in line and "not answered" not in line, line
     assert "exercise" in printed.get("check-your-work", ""), f"Run All stopped: {printed}"
     assert "'finished': True" in printed["ending"], printed["ending"]
+
+
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_an_unanswered_release_runs_to_the_end_and_gives_no_tick(slot, assignment):
+    """Run All on a release not yet (or only partly) answered reaches ``check_your_work()``:
+    an empty answer cell raises nothing, and its self-check says it is not answered yet."""
+    for _, release_path in _notebooks(assignment):
+        printed = _run(slot, assignment, nbformat.read(release_path, as_version=4))
+        errors = {key: text for key, text in printed.items() if "ERROR " in text}
+        assert not errors, f"{release_path.name}: Run All would stop at {errors}"
+        visible = _visible_lines(printed)
+        assert visible, f"{release_path.name}: no self-check printed anything"
+        ticks = {key: text for key, text in visible.items() if text.startswith("✓")}
+        assert not ticks, f"{release_path.name}: ✓ without an answer: {ticks}"
+        assert "exercise" in printed.get("check-your-work", ""), printed
+        assert "'finished': True" in printed["ending"], printed["ending"]

@@ -2,13 +2,15 @@
 
 ``qic`` computes run and control charts as the reference package qicharts2 does, ``mdc`` the
 NHS England Making Data Count XmR chart as NHSRplotthedots does; every result carries its
-numbers as DataFrames and draws itself with ``.plot()``.
+numbers as DataFrames and draws itself with ``.plot()``; ``chart_description(ax)`` is the
+drawn chart's alt text, which ``save_figure`` stores in the file.
 
 >>> from icp_helpers.charts import qic
 >>> qic([3, 5, 4, 6, 5], chart="i").summary.loc[0, "cl"]
 np.float64(4.6)
 """
 
+from icp_helpers.charts.description import chart_description
 from icp_helpers.charts.drawing import save_figure
 from icp_helpers.charts.mdc import mdc
 from icp_helpers.charts.pareto import ParetoResult, pareto
@@ -20,6 +22,7 @@ __all__ = [
     "MdcResult",
     "ParetoResult",
     "QicResult",
+    "chart_description",
     "control_chart",
     "mdc",
     "pareto",

@@ -1,17 +1,19 @@
 """Drawing helpers shared by the run/control chart and Making Data Count pictures.
 
 They turn x values into coordinates (dates get concise month/year labels), format values
-for labels, write labels at the right edge without overlaps, add titles, legends and notes.
+for labels (one format for every label on a chart), write labels at the right edge without
+overlaps, add titles, legends (always off the data) and notes (in a band kept free of data).
 
->>> format_value(12.345)
-'12.3'
+>>> number_format([12.345, 0.5])(0.5)
+'0.5'
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,13 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import ScaledTranslation, Transform
 
+from icp_helpers.charts.description import description_metadata
 from icp_helpers.charts.style import COLOURS, FIGSIZE, FONT, LINESTYLES
 from icp_helpers.files import atomic_write
 
@@ -56,24 +61,59 @@ def x_coordinates(x: Sequence[Any] | pd.Series) -> tuple[np.ndarray, str, list[s
     return np.arange(len(s), dtype=float), "category", [str(v) for v in s]
 
 
-def format_value(value: float, percent: bool = False) -> str:
-    """Format a limit or centre-line value for a label: enough digits, no clutter.
+def number_format(values: Iterable[float], percent: bool = False) -> Callable[[float], str]:
+    """One number format for all the labels of a chart, chosen from the largest of ``values``.
 
-    >>> format_value(1234.5), format_value(12.345), format_value(0.01234)
-    ('1,234', '12.3', '0.0123')
-    >>> format_value(0.1234, percent=True)
+    Every label then shows the same number of decimal places (enough for the largest value
+    to show three significant figures), so "CL 10.4" never sits beside "LCL 0.707".
+
+    >>> show = number_format([10.38, 0.707, 20.1])
+    >>> show(10.38), show(0.707), show(0)
+    ('10.4', '0.7', '0.0')
+    >>> number_format([0.0123])(0.0123), number_format([1234.5])(1234.5)
+    ('0.0123', '1,234')
+    >>> number_format([0.1234], percent=True)(0.1234)
     '12.3%'
     """
     if percent:
-        return f"{value * 100:.1f}%"
-    size = abs(value)
+        return lambda value: f"{value * 100:.1f}%"
+    sizes = [abs(float(v)) for v in values if np.isfinite(v)]
+    size = max(sizes, default=0.0)
     if size >= 100:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    if size >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3g}"
+        decimals = 0
+    elif size >= 10:
+        decimals = 1
+    elif size >= 1 or size == 0:
+        decimals = 2
+    else:
+        decimals = 2 - math.floor(math.log10(size))
+    return lambda value: f"{value:,.{decimals}f}"
+
+
+#: Charts whose plotted quantity can never be below zero: counts, rates, proportions, times
+#: between events, moving ranges and standard deviations.
+NEVER_NEGATIVE = frozenset({"c", "u", "up", "p", "pp", "g", "t", "mr", "s"})
+
+
+def cannot_be_negative(chart: str, y: np.ndarray, given: bool | None = None) -> bool:
+    """Is the charted quantity one that cannot be negative (so no limit is drawn below 0)?
+
+    ``given`` (True or False) decides. Otherwise counts, rates and proportions cannot, by
+    chart type; for charts of measured values (i, xbar, ip, Making Data Count) a measure whose
+    values are all 0 or more is taken to be one that cannot be negative (a count, a rate, a
+    wait); pass ``nonnegative=False`` to ``.plot()`` for one that can (a change, a balance).
+
+    >>> cannot_be_negative("c", np.array([3.0, 4.0]))
+    True
+    >>> cannot_be_negative("i", np.array([3.0, -1.0])), cannot_be_negative("i", np.array([3.0]))
+    (False, True)
+    """
+    if given is not None:
+        return bool(given)
+    if chart in NEVER_NEGATIVE:
+        return True
+    finite = y[np.isfinite(y)]
+    return bool(len(finite)) and bool((finite >= 0).all())
 
 
 def label_right_edge(ax: Axes, labels: list[tuple[str, float, str]], min_gap: float = 0.05) -> None:
@@ -145,20 +185,70 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] | None) -> tuple[Axes
     return ax, True
 
 
-def add_legend(ax: Axes, handles: list[Line2D], created: bool) -> None:
-    """Legend below the plot for figures we made; inside the axes for the caller's axes."""
+def add_legend(ax: Axes, handles: Sequence[Artist], created: bool) -> None:
+    """The legend, always off the data: below the x axis label.
+
+    For figures made here it is a figure legend at the bottom; on the caller's axes it sits
+    just under that axes' tick labels and axis label (constrained layout and notebooks, which
+    save with a tight box, make room for it).
+    """
     if not handles:
         return
-    if created:
-        ax.figure.legend(
-            handles=handles,
+    fig = ax.get_figure(root=True)
+    if created and fig is not None:
+        fig.legend(
+            handles=list(handles),
             loc="outside lower center",
-            ncol=min(len(handles), 4),
+            ncol=legend_columns(handles, fig.bbox.width * 72 / fig.dpi),
             frameon=False,
             fontsize=FONT["legend"],
         )
     else:
-        ax.legend(handles=handles, loc="best", fontsize=FONT["legend"], framealpha=0.9)
+        width = ax.bbox.width * 72 / fig.dpi if fig is not None else 400.0
+        ax.legend(
+            handles=list(handles),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=_below_x_axis(ax),
+            ncol=legend_columns(handles, width),
+            frameon=False,
+            fontsize=FONT["legend"],
+        )
+
+
+def legend_columns(handles: Sequence[Artist], width: float, most: int = 4) -> int:
+    """The most columns (up to ``most``) in which the legend entries fit ``width`` points.
+
+    Entries fill the columns first, as matplotlib lays them out; each is as wide as its
+    handle and text, and columns are two font sizes apart.
+
+    >>> from matplotlib.lines import Line2D
+    >>> entries = [Line2D([], [], label=text) for text in ("Data", "Centre line", "Target")]
+    >>> legend_columns(entries, 720), legend_columns(entries, 150)
+    (3, 1)
+    """
+    size = FONT["legend"]
+    widths = [
+        TextPath((0, 0), str(h.get_label()), size=size).get_extents().width + 2.8 * size
+        for h in handles
+    ]
+    for ncol in range(min(most, len(widths)), 1, -1):
+        columns = [c for c in np.array_split(np.array(widths), ncol) if len(c)]
+        if sum(c.max() for c in columns) + 2.0 * size * (len(columns) - 1) <= 0.95 * width:
+            return ncol
+    return 1
+
+
+def _below_x_axis(ax: Axes) -> Transform:
+    """Axes coordinates moved down past the x tick labels and axis label (a fixed distance in
+    points, so it stays right when the layout later resizes the axes)."""
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        return ax.transAxes
+    labels = ax.xaxis.get_tightbbox()  # measured with the figure's own renderer
+    depth = ax.get_window_extent().y0 - labels.y0 if labels is not None else 0.0
+    inches = max(float(depth), 0.0) / fig.dpi + 4 / 72
+    return ax.transAxes + ScaledTranslation(0, -inches, fig.dpi_scale_trans)
 
 
 def add_titles(
@@ -193,27 +283,46 @@ def add_titles(
     ax.set_xlabel(xlab, fontsize=FONT["label"])
 
 
+#: Share of the plotting area's height kept free of data at the top for notes.
+NOTE_BAND = 0.3
+
+
 def annotate_notes(ax: Axes, xs: np.ndarray, ys: np.ndarray, notes: pd.Series) -> None:
-    """Draw each non-empty note as a boxed label with an arrow to its point."""
-    heights = (32, 52, 72)
-    k = 0
-    for xv, yv, note in zip(xs, ys, notes, strict=True):
-        if note is None or (isinstance(note, float) and np.isnan(note)) or str(note) == "":
-            continue
+    """Draw each non-empty note as a boxed label in a band along the top of the plotting
+    area, with an arrow down to its point.
+
+    The y axis is raised so that no data reach the band; notes therefore stay inside the
+    axes and never cover the title, the trial-limits warning or the data. Up to three notes
+    in a row are staggered in height so that neighbours do not overlap.
+    """
+    found = [
+        (xv, yv, str(note))
+        for xv, yv, note in zip(xs, ys, notes, strict=True)
+        if not (note is None or (isinstance(note, float) and np.isnan(note)) or str(note) == "")
+    ]
+    if not found:
+        return
+    ax.autoscale_view()
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, low + (high - low) / (1 - NOTE_BAND))
+    left, right = ax.get_xlim()
+    heights = (0.98, 0.89, 0.80)
+    for k, (xv, yv, note) in enumerate(found):
         y_at = yv if np.isfinite(yv) else np.nanmean(ys)
+        where = (xv - left) / (right - left) if right != left else 0.5
         ax.annotate(
-            str(note),
+            note,
             xy=(xv, y_at),
-            xytext=(0, heights[k % len(heights)]),
-            textcoords="offset points",
-            ha="center",
+            xytext=(xv, heights[k % len(heights)]),
+            textcoords=ax.get_xaxis_transform(),
+            ha="left" if where < 0.15 else "right" if where > 0.85 else "center",
+            va="top",
             fontsize=FONT["annotation"],
             color=COLOURS["note"],
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#888888", "lw": 0.6},
             arrowprops={"arrowstyle": "-|>", "color": "#666666", "lw": 0.8},
-            annotation_clip=False,
+            zorder=6,
         )
-        k += 1
 
 
 def save_figure(
@@ -223,6 +332,8 @@ def save_figure(
 
     The picture is written to a temporary file in the same folder and then moved into
     place, so a failed save never leaves a half-written file. ``close`` frees the figure.
+    The chart's description (its alt text, see :func:`chart_description`) goes into the
+    file's metadata: ``Description`` in PNG and SVG, ``Subject`` in PDF.
 
     >>> import pathlib, tempfile
     >>> fig, ax = plt.subplots()
@@ -247,7 +358,7 @@ def save_figure(
         )
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format=fmt, dpi=dpi)
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=description_metadata(fig, fmt))
         atomic_write(target, buffer.getvalue())
     finally:
         if close:

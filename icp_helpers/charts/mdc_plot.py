@@ -6,6 +6,9 @@ the mean is solid, the process limits dashed, and each line is labelled with its
 Above the chart on the right sit the variation icon (what the latest point says) and the
 assurance icon (can the process be relied on to meet its target?), each drawn here with
 matplotlib shapes and captioned in words so that colour never carries the meaning alone.
+As on run and control charts, a lower process limit below 0 is drawn at 0 for a measure that
+cannot be negative, the legend lists only what is drawn, and the chart carries a description
+(alt text) for screen readers.
 
 >>> import matplotlib.pyplot as plt
 >>> fig, icon = plt.subplots()
@@ -28,17 +31,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.transforms import Affine2D, Affine2DBase, ScaledTranslation, Transform
 
+from icp_helpers.charts.description import describe_mdc, set_description
 from icp_helpers.charts.drawing import (
     add_legend,
     add_titles,
+    cannot_be_negative,
     draw_target,
-    format_value,
     label_part_end,
     label_right_edge,
     new_axes,
+    number_format,
     set_x_axis,
     x_coordinates,
 )
+from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import (
     COLOURS,
     FONT,
@@ -231,8 +237,13 @@ def plot_mdc(
     title: str | None = None,
     ylab: str | None = None,
     xlab: str | None = None,
+    nonnegative: bool | None = None,
 ) -> Axes:
     """Draw a Making Data Count chart from an ``MdcResult``; returns the Axes.
+
+    ``nonnegative`` as for :func:`~icp_helpers.charts.plotting.plot_qic`: for a measure that
+    cannot be negative a lower process limit below 0 is drawn at 0 (``result.points`` keeps
+    the computed value).
 
     >>> from icp_helpers.charts.mdc import mdc
     >>> res = mdc([5, 6, 5, 7, 6, 5, 6, 7, 9, 9, 10, 9, 10, 11], improvement="increase", target=4)
@@ -241,41 +252,71 @@ def plot_mdc(
     ['assurance_icon', 'variation_icon']
     """
     points = result.points.reset_index(drop=True)
+    drawn = points.copy()
+    lpl = drawn["lpl"].to_numpy(dtype=float)
+    below = np.isfinite(lpl) & (lpl < 0)
+    clipped = cannot_be_negative("mdc", points["y"].to_numpy(dtype=float), nonnegative)
+    clipped = clipped and bool(below.any())
+    if clipped:
+        drawn["lpl"] = np.where(below, 0.0, lpl)
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
     bounds = _segments(points)
-    _draw_periods(ax, xs, points, bounds)
-    handles = [
-        Line2D([], [], color=COLOURS["centre"], lw=1.6, label="Mean"),
-        Line2D([], [], color=COLOURS["limit"], ls=LINESTYLES["mdc_limit"], label="Process limits"),
-    ]
-    handles += _draw_point_types(ax, xs, points)
     target = _target_values(result, points)
-    if draw_target(ax, xs, target):
-        handles.append(
-            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], label="Target")
-        )
+    last = drawn.iloc[bounds[-1][0] :].assign(target=target[bounds[-1][0] :])
+    earlier = [float(drawn["mean"].iloc[hi - 1]) for _, hi in bounds[:-1]]
+    show = number_format([v for _, v, _ in _edge_labels(last, str)] + earlier)
+    _draw_periods(ax, xs, drawn, bounds, show)
+    handles = _draw_point_types(ax, xs, points)
+    draw_target(ax, xs, target)
+    handles = _line_handles(ax) + handles
     set_x_axis(ax, kind, xs, tick_labels)
-    last = points.iloc[bounds[-1][0] :].assign(target=target[bounds[-1][0] :])
-    label_right_edge(ax, _edge_labels(last))
-    add_titles(
-        ax,
+    label_right_edge(ax, _edge_labels(last, show))
+    labels = (
         title or getattr(result, "title", None) or "Making Data Count chart (XmR)",
         ylab or getattr(result, "ylab", None) or "Value",
         xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
-        bool(getattr(result, "trial_limits", False)),
-        trial_inside=True,
     )
+    add_titles(ax, *labels, bool(getattr(result, "trial_limits", False)), trial_inside=True)
     if icons:
         _draw_icons(ax, result, points)
     if legend:
         add_legend(ax, handles, created)
+    set_description(ax, describe_mdc(result, drawn, show, labels, clipped))
+    show_descriptions()  # in a notebook, the description becomes the image's alt text
     return ax
 
 
+def _line_handles(ax: Axes) -> list[Line2D]:
+    """Legend entries for the mean, process limits and target, where they are drawn."""
+    drawn = {
+        line.get_gid()
+        for line in ax.lines
+        if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
+    }
+    entries = [
+        ({"mean"}, Line2D([], [], color=COLOURS["centre"], lw=1.6, label="Mean")),
+        (
+            {"upl", "lpl"},
+            Line2D(
+                [], [], color=COLOURS["limit"], ls=LINESTYLES["mdc_limit"], label="Process limits"
+            ),
+        ),
+        (
+            {"target"},
+            Line2D([], [], color=COLOURS["target"], ls=LINESTYLES["target"], label="Target"),
+        ),
+    ]
+    return [handle for gids, handle in entries if gids & drawn]
+
+
 def _draw_periods(
-    ax: Axes, xs: np.ndarray, points: pd.DataFrame, bounds: list[tuple[int, int]]
+    ax: Axes,
+    xs: np.ndarray,
+    points: pd.DataFrame,
+    bounds: list[tuple[int, int]],
+    show: Callable[[float], str],
 ) -> None:
     """Data line, mean and process limits for each period, with a line between periods."""
     y = points["y"].to_numpy(dtype=float)
@@ -301,7 +342,7 @@ def _draw_periods(
             )
     for _, hi in bounds[:-1]:
         mean = float(points["mean"].iloc[hi - 1])
-        label_part_end(ax, xs[hi - 1], mean, f"Mean {format_value(mean)}", COLOURS["centre"])
+        label_part_end(ax, xs[hi - 1], mean, f"Mean {show(mean)}", COLOURS["centre"])
     for lo, _ in bounds[1:]:
         ax.axvline(
             (xs[lo - 1] + xs[lo]) / 2,
@@ -339,7 +380,9 @@ def _draw_point_types(ax: Axes, xs: np.ndarray, points: pd.DataFrame) -> list[Li
     return handles
 
 
-def _edge_labels(last: pd.DataFrame) -> list[tuple[str, float, str]]:
+def _edge_labels(
+    last: pd.DataFrame, show: Callable[[float], str]
+) -> list[tuple[str, float, str]]:
     """(text, value, colour) labels for the last period's mean, limits and target."""
     labels = []
     for name, col, role in (
@@ -351,5 +394,5 @@ def _edge_labels(last: pd.DataFrame) -> list[tuple[str, float, str]]:
         values = last[col].dropna()
         if len(values):
             value = float(values.iloc[-1])
-            labels.append((f"{name} {format_value(value)}", value, COLOURS[role]))
+            labels.append((f"{name} {show(value)}", value, COLOURS[role]))
     return labels

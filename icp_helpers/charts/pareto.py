@@ -27,7 +27,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from icp_helpers.charts.drawing import new_axes, save_figure
+from icp_helpers.charts.description import set_description
+from icp_helpers.charts.drawing import add_legend, new_axes, save_figure
+from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import COLOURS, FONT, style_axes
 
 
@@ -155,18 +157,40 @@ def pareto(
     )
 
 
+def describe_pareto(result: ParetoResult) -> str:
+    """The chart's description (alt text): its categories, total and the vital few.
+
+    >>> describe_pareto(pareto({"Falls": 6, "Pressure ulcers": 3, "Other": 1}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'Pareto chart. Pareto chart of Count by Category: 3 categories, 10 in all. The vital few,
+    reaching the 80% cut-off: Falls 6 (60%), Pressure ulcers 3 (30%), together 90%.'
+    """
+    table = result.table
+    few = table[table["vital_few"]]
+    listed = ", ".join(
+        f"{row.category} {row.count:,} ({row.percent:.0%})" for row in few.itertuples()
+    )
+    together = float(few["percent"].sum())
+    return (
+        f"{result.title}. Pareto chart of {result.ylab} by {result.xlab}: {len(table)} "
+        f"categories, {int(table['count'].sum()):,} in all. The vital few, reaching the "
+        f"{result.cutoff:.0%} cut-off: {listed}, together {together:.0%}."
+    )
+
+
 def plot_pareto(
     result: ParetoResult, ax: Axes | None = None, *, figsize: tuple[float, float] | None = None
 ) -> Axes:
     """Draw a Pareto chart: bars (vital few solid, the rest pale and hatched), the cumulative
-    percentage as a line on a right-hand 0–100% axis, and the cut-off marked on both.
+    percentage as a line on a right-hand 0–100% axis, and the cut-off marked on both. The
+    legend sits below the chart, and the chart carries its description (alt text).
 
     >>> ax = pareto({"A": 6, "B": 3, "C": 1}).plot()
     >>> [float(v) for v in ax.right_ax.get_ylim()]
     [0.0, 100.0]
     """
     table = result.table
-    ax, _ = new_axes(ax, figsize)
+    ax, created = new_axes(ax, figsize)
     style_axes(ax)
     pos = np.arange(len(table))
     vital = table["vital_few"].to_numpy(dtype=bool)
@@ -223,8 +247,9 @@ def plot_pareto(
     ax.set_ylabel(result.ylab, fontsize=FONT["label"])
     ax.set_xlabel(result.xlab, fontsize=FONT["label"])
     ax.set_title(result.title, loc="left", fontsize=FONT["title"], fontweight="bold")
-    ax.legend(
-        handles=[
+    add_legend(
+        ax,
+        [
             Patch(facecolor=COLOURS["bar"], edgecolor="#333333", label="Vital few"),
             Patch(
                 facecolor=COLOURS["bar_trivial"],
@@ -234,9 +259,9 @@ def plot_pareto(
             ),
             Line2D([], [], color=COLOURS["cumulative"], marker="o", label="Cumulative %"),
         ],
-        loc="center right",
-        fontsize=FONT["legend"],
-        framealpha=0.9,
+        created,
     )
+    set_description(ax, describe_pareto(result))
+    show_descriptions()
     ax.right_ax = right  # type: ignore[attr-defined]
     return ax

@@ -4,12 +4,18 @@
 few labels, so the picture always shows exactly the numbers the calculation produced:
 
 - the data line, one line per part (phase), with a dashed vertical line between parts;
+- the end of a frozen baseline as a dotted vertical line, named in the legend;
 - the centre line (solid; dashed and vermillion in a part whose runs analysis signals
   non-random variation) and the control limits, each labelled with its value at the right;
 - points outside the limits as vermillion diamonds (shape *and* colour); points left out of
   the calculations as hollow circles;
 - a target line, notes (e.g. PDSA cycles) as labelled arrows at their points, and the
-  warning "Trial limits (fewer than 12 points)" when the limits rest on too few points.
+  warning "Trial limits (fewer than 12 points)" when the limits rest on too few points;
+- a legend, off the data, of only the lines and points that are drawn;
+- for a quantity that cannot be negative (counts, rates, proportions; see
+  :func:`~icp_helpers.charts.drawing.cannot_be_negative`) a lower limit below zero is drawn,
+  and labelled, at 0; ``result.points`` keeps the values the formulas give;
+- a description of the chart for screen readers (alt text), as ``ax.figure.description``.
 
 >>> from icp_helpers.charts import qic
 >>> ax = qic([3, 5, 4, 6, 5, 4, 7, 5, 6, 4, 5, 6, 5], chart="i").plot()
@@ -27,21 +33,25 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from icp_helpers.charts.description import describe_qic, set_description
 from icp_helpers.charts.drawing import (
     add_legend,
     add_titles,
     annotate_notes,
+    cannot_be_negative,
     draw_target,
-    format_value,
     label_part_end,
     label_right_edge,
     new_axes,
+    number_format,
     set_x_axis,
     x_coordinates,
 )
 from icp_helpers.charts.mdc_plot import plot_mdc
+from icp_helpers.charts.notebook_alt import show_descriptions
+from icp_helpers.charts.qic import CHART_TITLES
 from icp_helpers.charts.rule_names import describe
-from icp_helpers.charts.style import COLOURS, FONT, LINESTYLES, MARKERS, marker_size, style_axes
+from icp_helpers.charts.style import COLOURS, LINESTYLES, MARKERS, marker_size, style_axes
 
 __all__ = ["plot_qic", "plot_mdc"]
 
@@ -198,23 +208,33 @@ def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Lin
         if kind == "points":
             style["color"] = COLOURS["data"]
             style["mfc"] = COLOURS["point"]
+            if not mask.any():  # every point is marked otherwise: the entry is the line only
+                style["marker"] = "none"
         handles.append(Line2D([], [], ls="-" if kind == "points" else "none", ms=7, **style))
     return handles
 
 
-def _line_handles(chart: str, seen: dict[str, bool], show_95: bool) -> list[Line2D]:
-    """Legend entries for the reference lines that appear."""
-    entries = [("centre", "Median" if chart == "run" else "Centre line", True)]
-    entries += [
-        ("centre_signal", "Non-random runs (shift or too few crossings)", seen["runs"]),
-        ("limit", "Control limits (3σ)", chart != "run"),
-        ("limit_95", "Warning limits (2σ)", chart != "run" and show_95),
-        ("target", "Target", seen["target"]),
-    ]
+def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
+    """Legend entries for the reference lines drawn on ``ax`` (and only those)."""
+    drawn = {
+        line.get_gid()
+        for line in ax.lines
+        if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
+    }
+    centre = "Median" if chart == "run" else "Centre line"
+    entries = [
+        ("centre", centre, {"centre"}),
+        ("centre_signal", f"{centre}: non-random runs (shift or too few crossings)",
+         {"centre_signal"}),
+        ("limit", "Control limits (3σ)", {"ucl", "lcl"}),
+        ("limit_95", "Warning limits (2σ)", {"ucl_95", "lcl_95"}),
+        ("target", "Target", {"target"}),
+        ("baseline", "End of the baseline period", {"baseline"}),
+    ]  # fmt: skip
     return [
         Line2D([], [], color=COLOURS[role], ls=LINESTYLES[role], lw=1.6, label=label)
-        for role, label, shown in entries
-        if shown
+        for role, label, gids in entries
+        if gids & drawn
     ]
 
 
@@ -228,11 +248,16 @@ def plot_qic(
     title: str | None = None,
     ylab: str | None = None,
     xlab: str | None = None,
+    nonnegative: bool | None = None,
 ) -> Axes:
     """Draw a run or control chart from a ``QicResult``; returns the Axes.
 
     ``show_95`` adds the 2-sigma warning limits. ``title``, ``ylab`` and ``xlab`` override the
-    result's own. The figure is ``ax.figure``; save it with ``ax.figure.savefig("chart.png")``.
+    result's own. ``nonnegative`` says whether the measure can be negative: by default counts,
+    rates and proportions cannot, nor can a measure whose values are all 0 or more; a lower
+    limit below 0 is then drawn at 0 (the numbers in ``result.points`` are not changed). The
+    figure is ``ax.figure``; save it with :func:`~icp_helpers.charts.save_figure`, which also
+    stores the chart's description (``ax.figure.description``) as the image's alt text.
 
     >>> from icp_helpers.charts import qic
     >>> res = qic([12, 14, 11, 15, 13, 30, 12, 14, 13, 12, 15, 14], chart="i", title="Falls")
@@ -244,6 +269,8 @@ def plot_qic(
     """
     points = result.points.reset_index(drop=True)
     chart = result.chart
+    clip = cannot_be_negative(chart, points["y"].to_numpy(dtype=float), nonnegative)
+    drawn, clipped = _as_drawn(points, clip)
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
@@ -251,7 +278,7 @@ def plot_qic(
     runs = _runs_parts(result, points)
     bounds = _part_bounds(points)
     for lo, hi in bounds:
-        _draw_part(ax, xs[lo:hi], points.iloc[lo:hi], runs[lo], has_limits, show_95)
+        _draw_part(ax, xs[lo:hi], drawn.iloc[lo:hi], runs[lo], has_limits, show_95)
     for lo, _ in bounds[1:]:
         ax.axvline(
             (xs[lo - 1] + xs[lo]) / 2,
@@ -263,30 +290,54 @@ def plot_qic(
         )
     _mark_baseline(ax, xs, points, len(bounds))
     point_handles = _draw_points(ax, xs, result, marker_size(len(points)))
-    has_target = draw_target(ax, xs, _column(points, "target", np.nan).to_numpy(dtype=float))
+    draw_target(ax, xs, _column(points, "target", np.nan).to_numpy(dtype=float))
     annotate_notes(ax, xs, points["y"].to_numpy(dtype=float), _column(points, "notes", None))
     percent = _is_percent(result, points)
     if percent:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
     set_x_axis(ax, kind, xs, tick_labels)
-    _label_lines(ax, points.iloc[bounds[-1][0] :], chart, has_limits, percent)
+    show = number_format(_labelled_values(drawn, bounds, has_limits), percent)
+    _label_lines(ax, drawn.iloc[bounds[-1][0] :], chart, has_limits, show)
     for lo, hi in bounds[:-1]:
-        cl = _last_finite(points["cl"].iloc[lo:hi])
+        cl = _last_finite(drawn["cl"].iloc[lo:hi])
         name = "Median" if chart == "run" else "CL"
         colour = COLOURS["centre_signal" if runs[lo] else "centre"]
-        label_part_end(ax, xs[hi - 1], cl, f"{name} {format_value(cl, percent)}", colour)
-    add_titles(
-        ax,
-        title or getattr(result, "title", None) or f"{chart.upper()} chart",
+        label_part_end(ax, xs[hi - 1], cl, f"{name} {show(cl)}", colour)
+    labels = (
+        title or getattr(result, "title", None) or CHART_TITLES.get(chart, f"{chart} chart"),
         ylab or getattr(result, "ylab", None) or "Value",
         xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
-        bool(getattr(result, "trial_limits", False)) and has_limits,
     )
+    add_titles(ax, *labels, bool(getattr(result, "trial_limits", False)) and has_limits)
     if legend:
-        seen = {"runs": bool(runs.any()), "target": has_target}
-        handles = point_handles[:1] + _line_handles(chart, seen, show_95) + point_handles[1:]
+        handles = point_handles[:1] + _line_handles(ax, chart) + point_handles[1:]
         add_legend(ax, handles, created)
+    set_description(ax, describe_qic(result, drawn, show, labels, clipped and has_limits))
+    show_descriptions()  # in a notebook, the description becomes the image's alt text
     return ax
+
+
+def _as_drawn(points: pd.DataFrame, clip: bool) -> tuple[pd.DataFrame, bool]:
+    """The points as drawn: with ``clip``, lower limits below 0 raised to 0. Also returns
+    whether any limit was raised."""
+    drawn = points.copy()
+    raised = False
+    if clip:
+        for col in ("lcl", "lcl_95"):
+            if col in drawn.columns:
+                values = drawn[col].to_numpy(dtype=float)
+                below = np.isfinite(values) & (values < 0)
+                raised = raised or bool(below.any())
+                drawn[col] = np.where(below, 0.0, values)
+    return drawn, raised
+
+
+def _labelled_values(drawn: pd.DataFrame, bounds: list[tuple[int, int]], limits: bool) -> list:
+    """Every value a line label shows, so that one number format fits them all."""
+    last = drawn.iloc[bounds[-1][0] :]
+    columns = ["cl", "target"] + (["ucl", "lcl"] if limits else [])
+    values = [_last_finite(_column(last, col, np.nan)) for col in columns]
+    return values + [_last_finite(drawn["cl"].iloc[lo:hi]) for lo, hi in bounds[:-1]]
 
 
 def _part_bounds(points: pd.DataFrame) -> list[tuple[int, int]]:
@@ -296,7 +347,9 @@ def _part_bounds(points: pd.DataFrame) -> list[tuple[int, int]]:
     return list(zip(starts, starts[1:] + [len(part)], strict=True))
 
 
-def _label_lines(ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, percent: bool) -> None:
+def _label_lines(
+    ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, show: Any
+) -> None:
     """Label the last part's centre line, limits and target with their values at the right."""
     names = [("Median" if chart == "run" else "CL", "cl", COLOURS["centre"])]
     if has_limits:
@@ -305,7 +358,7 @@ def _label_lines(ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, per
     labels = []
     for name, col, colour in names:
         value = _last_finite(_column(last, col, np.nan))
-        labels.append((f"{name} {format_value(value, percent)}", value, colour))
+        labels.append((f"{name} {show(value)}", value, colour))
     label_right_edge(ax, labels)
 
 
@@ -316,7 +369,11 @@ def _last_finite(values: pd.Series) -> float:
 
 
 def _mark_baseline(ax: Axes, xs: np.ndarray, points: pd.DataFrame, n_parts: int) -> None:
-    """With a frozen baseline (one part), a dotted line after the last baseline point."""
+    """With a frozen baseline (one part), a dotted line after the last baseline point.
+
+    The line is named in the legend, not by a label on the chart, where it would collide
+    with notes, PDSA cycle labels or data.
+    """
     if n_parts != 1 or "baseline" not in points.columns:
         return
     base = points["baseline"].fillna(False).to_numpy(dtype=bool)
@@ -326,15 +383,6 @@ def _mark_baseline(ax: Axes, xs: np.ndarray, points: pd.DataFrame, n_parts: int)
     if last + 1 >= len(xs):
         return
     xv = (xs[last] + xs[last + 1]) / 2
-    ax.axvline(xv, color=COLOURS["part"], ls=":", lw=1.0, zorder=1, gid="baseline")
-    ax.annotate(
-        "◂ baseline",
-        xy=(xv, 1.0),
-        xycoords=ax.get_xaxis_transform(),
-        ha="right",
-        va="top",
-        fontsize=FONT["annotation"],
-        color=COLOURS["part"],
-        xytext=(-3, -2),
-        textcoords="offset points",
+    ax.axvline(
+        xv, color=COLOURS["baseline"], ls=LINESTYLES["baseline"], lw=1.0, zorder=1, gid="baseline"
     )

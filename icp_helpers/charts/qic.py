@@ -44,12 +44,12 @@ CHART_TITLES: dict[str, str] = {
     "s": "S chart (subgroup standard deviations)",
     "t": "T chart (time between events)",
     "p": "P chart (proportions)",
-    "pp": "P' chart (Laney proportions)",
+    "pp": "P′ chart (Laney proportions)",
     "c": "C chart (counts)",
     "u": "U chart (rates)",
-    "up": "U' chart (Laney rates)",
+    "up": "U′ chart (Laney rates)",
     "g": "G chart (opportunities between events)",
-    "ip": "I' chart (individuals, unequal subgroup sizes)",
+    "ip": "I′ chart (individuals, unequal subgroup sizes)",
 }
 
 

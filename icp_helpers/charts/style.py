@@ -39,6 +39,7 @@ COLOURS: dict[str, str] = {
     "limit_95": OKABE_ITO["sky_blue"],
     "target": OKABE_ITO["bluish_green"],
     "part": "#777777",
+    "baseline": "#777777",
     "note": "#222222",
     "trial": OKABE_ITO["vermillion"],
     # Making Data Count roles
@@ -75,6 +76,7 @@ LINESTYLES: dict[str, str | tuple[int, tuple[float, float]]] = {
     "limit_95": ":",
     "target": (0, (1, 1.5)),
     "part": (0, (4, 3)),
+    "baseline": ":",
     "mdc_limit": "--",
 }
 

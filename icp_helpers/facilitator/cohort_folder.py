@@ -3,7 +3,8 @@
 ``icp cohort create 10`` makes ``cohorts/10/`` (at the repository root, ignored by git)::
 
     cohorts/10/
-      cohort.json          settings: course id, gradebook address, exchange (owner-only)
+      cohort.json          settings: course id, gradebook address, exchange, time zone
+                           (owner-only)
       nbgrader_config.py   loads the course's nbgrader_config.py, then the settings above
       source -> ../../source   the course's notebooks (the only thing cohorts share)
       release/ submitted/ autograded/ feedback/   nbgrader's standard folders
@@ -40,7 +41,8 @@ COHORTS_VARIABLE = "ICP_COHORTS_DIR"
 _CONFIG = '''"""nbgrader configuration for {course_id}, written by `icp cohort create`.
 
 The course's own settings (header, solution stubs, time limits) come from the course's
-nbgrader_config.py; this cohort's (course id, gradebook, exchange, late policy) from cohort.json.
+nbgrader_config.py; this cohort's (course id, gradebook, exchange, late policy, time zone)
+from cohort.json.
 """
 
 import json
@@ -57,6 +59,12 @@ c.IncludeHeaderFooter.header = str(here / "source" / "header.ipynb")
 c.LateSubmissionPlugin.penalty_method = {{"flag": "none", "zero": "zero"}}[settings["late_policy"]]
 if settings.get("exchange"):
     c.Exchange.root = settings["exchange"]
+if settings.get("timezone"):  # times in the cohort's zone (GMT or BST for Europe/London)
+    c.NbGraderAPI.timezone = settings["timezone"]  # what the formgrader shows
+    c.NbGraderAPI.timestamp_format = "%Y-%m-%d %H:%M:%S %Z"
+    c.Exchange.timezone = settings["timezone"]  # the timestamps the exchange writes
+    # a numeric offset: nbgrader reads "BST" as no zone at all (an hour out in summer)
+    c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f%z"
 '''
 
 
@@ -161,6 +169,7 @@ def create_cohort(
         "db_url": url,
         "exchange": str(Path(exchange).resolve()) if exchange else None,
         "late_policy": schedule.late_policy,
+        "timezone": schedule.zone.key,
     }
     write_private_text(root / SETTINGS_FILE, json.dumps(settings, indent=2) + "\n")
     write_private_text(root / "nbgrader_config.py", _CONFIG.format(course_id=settings["course_id"]))

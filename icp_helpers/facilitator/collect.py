@@ -202,7 +202,7 @@ def _store_chosen(archive, folder, assignment, chosen: Chosen, now, report, unma
                     (
                         entry.filename,
                         f"not newer than {trainee}'s submission already collected "
-                        f"({existing.astimezone(zone):%Y-%m-%d %H:%M}); kept that one",
+                        f"({existing.astimezone(zone):%Y-%m-%d %H:%M %Z}); kept that one",
                     )
                 )
                 _keep(archive, entry, unmatched_dir)
@@ -227,14 +227,14 @@ def _untrusted_date(received: dt.datetime, now: dt.datetime, zone) -> str:
     >>> now = dt.datetime(2024, 9, 27, 12, 0, tzinfo=dt.UTC)
     >>> _untrusted_date(dt.datetime(2024, 9, 27, 13, 4, tzinfo=london), now, london)
     ''
-    >>> _untrusted_date(dt.datetime(2099, 1, 1, tzinfo=london), now, london)[:45]
-    'dated 2099-01-01 00:00, after this collection'
+    >>> _untrusted_date(dt.datetime(2099, 1, 1, tzinfo=london), now, london)[:49]
+    'dated 2099-01-01 00:00 GMT, after this collection'
     """
     if received <= now + CLOCK_SKEW:
         return ""
     return (
-        f"dated {received.astimezone(zone):%Y-%m-%d %H:%M}, after this collection "
-        f"({now.astimezone(zone):%Y-%m-%d %H:%M}), so its date cannot be trusted; kept, not "
+        f"dated {received.astimezone(zone):%Y-%m-%d %H:%M %Z}, after this collection "
+        f"({now.astimezone(zone):%Y-%m-%d %H:%M %Z}), so its date cannot be trusted; kept, not "
         "collected. If the work is genuine, save it again with today's date and collect it."
     )
 

@@ -208,6 +208,7 @@ def _print_remarking(cells: dict[str, tuple[str, ...]]) -> None:
 
 def feedback(args: argparse.Namespace) -> int:
     from icp_helpers.facilitator.feedback import generate_feedback
+    from icp_helpers.facilitator.mail_merge import write_mail_merge
 
     folder = _folder(args)
     made = generate_feedback(folder, args.assignment)
@@ -216,6 +217,10 @@ def feedback(args: argparse.Namespace) -> int:
     for item in made:
         where = item.zip_file or (item.pages[0].parent if item.pages else "-")
         print(f"  {item.trainee}: {where}")
+    merge = write_mail_merge(folder, args.assignment, made)
+    if merge is not None:
+        print(f"Mail-merge list: {merge}")
+        print("  (id, names, e-mail and feedback zip of each trainee: keep it to facilitators)")
     done = {item.trainee for item in made if item.pages}
     for trainee, why in _not_graded(folder, args.assignment, done).items():
         print(f"No feedback for {trainee}: {why}.")
@@ -246,13 +251,24 @@ def report(args: argparse.Namespace) -> int:
     from icp_helpers.facilitator.report import write_report
 
     folder = _folder(args)
-    made = write_report(folder, names=args.names)
+    made = write_report(folder, names=args.names, with_cohorts=args.with_cohorts)
     print(f"Grades (nbgrader export CSV): {made.grades_csv}")
     print(f"Progress per trainee:         {made.progress_csv}")
+    print(f"Assessment quality:           {made.quality_csv}")
     print(f"Cohort dashboard:             {made.dashboard}")
     if made.named_dashboard is not None:
         print(f"Dashboard with names:         {made.named_dashboard}")
         print("  (it shows trainees' names: keep it to facilitators; share dashboard.html)")
+    print(f"Each trainee's programme:     {made.trainee_pages}")
+    print("  (a folder per trainee, with their feedback: share each only with its trainee)")
+    pooled = made.quality["cohorts"].str.count(",")
+    exercises = made.quality[pooled == pooled.max()] if len(made.quality) else made.quality
+    nothing = exercises[exercises["measures_nothing"] != ""]
+    if len(nothing):
+        print(
+            f"{len(nothing)} of {len(exercises)} exercise(s) measure nothing (see the "
+            f"dashboard): {', '.join(f'{r.assignment} {r.grade_id}' for r in nothing.itertuples())}"
+        )
     for row in made.progress[made.progress["score"].isna()].itertuples():
         why = why_not_graded(str(row.outcome), folder.cohort, str(row.assignment))
         print(f"No marks for {row.trainee} on {row.assignment}: {why}.")

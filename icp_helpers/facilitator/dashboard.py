@@ -1,8 +1,9 @@
 """The cohort dashboard: one self-contained HTML page for planning the next session.
 
 Three charts (completion per assignment, score distributions, the exercises most trainees
-got wrong), the test cells the grader flagged for manual grading, the marks a changed answer
-cleared (to mark again), and a progress table.
+got wrong), the assessment quality of each exercise (see :mod:`.assessment_quality`), the
+test cells the grader flagged for manual grading, the marks a changed answer cleared (to
+mark again), and a progress table.
 Trainees appear by id unless names are passed in. Colours are the Okabe-Ito
 colour-blind-safe set, and every category also has a hatch pattern and a text label, so
 nothing is carried by colour alone.
@@ -186,12 +187,15 @@ def dashboard_html(
     cells: pd.DataFrame,
     labels: dict[str, str] | None = None,
     assesses: dict[tuple[str, str], str] | None = None,
+    quality: pd.DataFrame | None = None,
 ) -> str:
     """The whole dashboard as one HTML page with its charts embedded.
 
     ``labels``: names to show for trainee ids; ``assesses``: what each (assignment,
     grade_id) assesses, to name the exercises to revisit (see
-    :func:`~icp_helpers.facilitator.report.what_cells_assess`).
+    :func:`~icp_helpers.facilitator.report.what_cells_assess`); ``quality``: the exercises'
+    assessment quality (see :func:`~icp_helpers.facilitator.assessment_quality.
+    assessment_quality`).
     """
     with matplotlib.rc_context({"font.size": 10}):
         charts = [
@@ -215,6 +219,7 @@ def dashboard_html(
         summary=_summary_table(progress, cells, released),
         images=images,
         hardest=_hardest_table(cells, assesses or {}),
+        quality=quality_section(quality, assesses or {}),
         review=_trainee_table(
             progress,
             "needs_review",
@@ -296,6 +301,42 @@ def _hardest_table(cells: pd.DataFrame, assesses: dict[tuple[str, str], str]) ->
     )
 
 
+def quality_section(quality: pd.DataFrame | None, assesses: dict[tuple[str, str], str]) -> str:
+    """The assessment quality table: all the cohorts' rows together when there are several,
+    else the cohort's own (see :func:`~icp_helpers.facilitator.assessment_quality.
+    assessment_quality`)."""
+    if quality is None or quality.empty:
+        return "<p>Nothing is graded yet, so there is nothing to measure.</p>"
+    widest = max(quality["cohorts"], key=lambda scope: scope.count(","))
+    rows = quality[quality["cohorts"] == widest]
+    several = "," in widest
+    scope = f"{'cohorts' if several else 'cohort'} {widest} ({rows['trainees'].max()} trainees)"
+    table = _html_table(
+        [
+            "assignment",
+            "exercise (what it assesses)",
+            "trainees",
+            "difficulty",
+            "discrimination",
+            "measures nothing",
+        ],
+        [
+            [
+                r.assignment,
+                exercise_name(r.assignment, r.grade_id, assesses),
+                f"{r.trainees}",
+                f"{r.difficulty:.0%}",
+                f"{r.discrimination:.2f}"
+                if r.discrimination != "n/a"
+                else f"n/a: {r.why_no_discrimination}",
+                r.measures_nothing,
+            ]
+            for r in rows.itertuples()
+        ],
+    )
+    return f"<p>Over {html.escape(scope)}.</p>{table}"
+
+
 def _trainee_table(
     progress: pd.DataFrame,
     column: str,
@@ -368,6 +409,16 @@ img {{ display: block; max-width: 100%; margin: 1em 0; }}
 {images}
 <h2>Exercises to revisit in the next session</h2>
 {hardest}
+<h2>Assessment quality</h2>
+<p>For the course's authors: how well each autograded exercise measures. Difficulty is the
+share of its marks that trainees scored; discrimination (the point-biserial correlation of
+the exercise with the rest of the assignment) is how well it separates the trainees who do
+well on the rest from those who do not: 0.2 or more is useful, and it is n/a for fewer
+than 5 trainees or when the scores do not vary. An exercise everyone gets right, no one
+gets right or that does not discriminate measures nothing: worth rewriting.
+<code>icp report --with-cohorts</code> pools earlier cohorts; assessment-quality.csv has
+every cohort's figures.</p>
+{quality}
 <h2>Flagged for manual grading</h2>
 <p>Test cells the grader would not trust, because an answer reached into the testing
 machinery. They score zero until you mark them in the formgrader, where the reason and the

@@ -160,6 +160,8 @@ def run_demo(
     say("")
     say(f"Dashboard: {made.dashboard}")
     say(f"Grades:    {made.grades_csv}")
+    say(f"Assessment quality: {made.quality_csv}")
+    say(f"Each trainee's programme: {made.trainee_pages}")
     say(f"Done in {time.monotonic() - started:.0f} s.")
     return 0
 

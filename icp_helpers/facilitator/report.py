@@ -7,11 +7,17 @@
   :mod:`.grades_csv`);
 * ``progress.csv``: one row per trainee and assignment: outcome, score, points awaiting
   marking, late, cells flagged for review and cells to re-mark;
+* ``assessment-quality.csv``: each autograded exercise's difficulty and discrimination,
+  and whether it measures nothing (see :mod:`.assessment_quality`), for this cohort and,
+  with ``--with-cohorts 8 9``, for those cohorts and all of them together;
 * ``dashboard.html``: a self-contained page with completion per assignment, score
-  distributions and the exercises most trainees got wrong (see :mod:`.dashboard`), showing
-  trainee ids only; ``icp report --names`` also writes ``dashboard-names.html`` with names.
+  distributions, the exercises most trainees got wrong and the assessment quality (see
+  :mod:`.dashboard`), showing trainee ids only; ``icp report --names`` also writes
+  ``dashboard-names.html`` with names;
+* ``trainees/<id>/``: each trainee's whole programme on one page, with their feedback, to
+  share with that trainee alone (see :mod:`.programme_page`).
 
-Both CSVs are written for Excel (:func:`icp_helpers.files.spreadsheet_csv`): UTF-8 with a
+The CSVs are written for Excel (:func:`icp_helpers.files.spreadsheet_csv`): UTF-8 with a
 BOM, and text that would start a formula (a name such as ``=HYPERLINK(...)``) has a leading
 ``'``; scores stay numbers.
 """
@@ -19,13 +25,15 @@ BOM, and text that would start a formula (a name such as ``=HYPERLINK(...)``) ha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from icp_helpers.errors import UsageError
-from icp_helpers.facilitator.cohort_folder import CohortFolder
+from icp_helpers.facilitator import assessment_quality
+from icp_helpers.facilitator.cohort_folder import CohortFolder, open_cohort
 from icp_helpers.facilitator.grade import read_ledger
 from icp_helpers.facilitator.grades_csv import write_grades_csv
 from icp_helpers.facilitator.marking import Marks, assignment_marks, marking_status
@@ -54,13 +62,17 @@ PROGRESS_COLUMNS = [
 @dataclass(frozen=True)
 class CohortReport:
     """Where the report's files are, and the tables they were made from (``cells``: the
-    cell grades of normally graded submissions, see :func:`graded_normally`)."""
+    cell grades of normally graded submissions, see :func:`graded_normally`; ``quality``:
+    see :func:`~icp_helpers.facilitator.assessment_quality.assessment_quality`)."""
 
     grades_csv: Path
     progress_csv: Path
     dashboard: Path
+    quality_csv: Path
+    trainee_pages: Path
     progress: pd.DataFrame
     cells: pd.DataFrame
+    quality: pd.DataFrame
     named_dashboard: Path | None = None
 
 
@@ -170,10 +182,27 @@ def what_cells_assess(syllabus_file: Path) -> dict[tuple[str, str], str]:
     return found
 
 
-def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
-    """Write the grades CSV, progress CSV and the ids-only dashboard; with ``names``, also
-    ``dashboard-names.html``, the dashboard with trainees' names (never over the ids-only one)."""
+def normally_graded_cells(folder: CohortFolder) -> pd.DataFrame:
+    """The cohort's cell grades of normally graded submissions (see :func:`graded_normally`)."""
+    return graded_normally(cell_grades(folder), progress_table(folder))
+
+
+def write_report(
+    folder: CohortFolder, *, names: bool = False, with_cohorts: Sequence[str] = ()
+) -> CohortReport:
+    """Write the grades CSV, progress CSV, assessment quality CSV, the ids-only dashboard and
+    each trainee's programme page; with ``names``, also ``dashboard-names.html``, the
+    dashboard with trainees' names (never over the ids-only one). ``with_cohorts``: other
+    cohorts (in the same cohorts folder) whose gradebooks the assessment quality also reads.
+    """
     from icp_helpers.facilitator.dashboard import dashboard_html
+    from icp_helpers.facilitator.programme_page import write_programme_pages
+
+    others = {
+        str(cohort): open_cohort(folder.course_root, str(cohort), where=folder.root.parent)
+        for cohort in with_cohorts
+        if str(cohort) != folder.cohort
+    }
 
     released = released_assignments(folder)
     if not released:
@@ -195,16 +224,48 @@ def write_report(folder: CohortFolder, *, names: bool = False) -> CohortReport:
     progress_csv = out / "progress.csv"
     write_private_text(progress_csv, spreadsheet_csv(list(progress), progress.values.tolist()))
     assesses = what_cells_assess(folder.course_root / "course" / "syllabus.yml")
+    by_cohort = {folder.cohort: cells} | {
+        cohort: normally_graded_cells(other) for cohort, other in others.items()
+    }
+    quality = assessment_quality.assessment_quality(by_cohort, assesses)
+    quality_csv = out / "assessment-quality.csv"
+    write_private_text(
+        quality_csv,
+        spreadsheet_csv(
+            assessment_quality.COLUMNS,
+            quality.values.tolist(),
+            numeric=assessment_quality.NUMERIC,
+        ),
+    )
     dashboard = out / "dashboard.html"
-    html = dashboard_html(folder.schedule(), released, progress, cells, assesses=assesses)
+    html = dashboard_html(
+        folder.schedule(), released, progress, cells, assesses=assesses, quality=quality
+    )
     write_private_text(dashboard, html)
     named_dashboard = None
     if names:
         labels = {t.id: f"{t.first_name} {t.last_name}".strip() for t in read_roster(folder)}
         named_dashboard = out / "dashboard-names.html"
         html = dashboard_html(
-            folder.schedule(), released, progress, cells, labels=labels, assesses=assesses
+            folder.schedule(),
+            released,
+            progress,
+            cells,
+            labels=labels,
+            assesses=assesses,
+            quality=quality,
         )
         write_private_text(named_dashboard, html)
+    trainee_pages = write_programme_pages(folder, progress, out / "trainees")
     make_private(out)
-    return CohortReport(grades_csv, progress_csv, dashboard, progress, cells, named_dashboard)
+    return CohortReport(
+        grades_csv,
+        progress_csv,
+        dashboard,
+        quality_csv,
+        trainee_pages,
+        progress,
+        cells,
+        quality,
+        named_dashboard,
+    )

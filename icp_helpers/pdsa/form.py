@@ -3,7 +3,8 @@
 ``pdsa_form()`` builds the form (it needs no browser, so it also works in tests and
 autograding); pressing *Save cycle* turns the boxes into a
 :class:`~icp_helpers.pdsa.cycle.PdsaCycle`, shows what the record still lacks, and keeps the
-cycle in ``form.cycles``.
+cycle in ``form.cycles``. Every label is shown whole, and messages name the boxes by the
+labels the learner sees ("Change idea"), not by the record's field names.
 
 >>> form = pdsa_form()
 >>> form.fields["change_idea"].value = "Welcome call to carers within 72 hours of admission"
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,8 +46,34 @@ _TEXT_BOXES = (
     ("observations", "Do: observations", True),
     ("study", "Study: results against the prediction", True),
 )
+_DATES = (("start", "Start date"), ("end", "End date"))
+#: The label of each field, as the learner sees it in the form.
+LABELS: dict[str, str] = {
+    **{name: label for name, label, _ in _TEXT_BOXES},
+    "act": "Act: decision",
+    "next_steps": "Act: next steps",
+    **dict(_DATES),
+}
 _LAYOUT = widgets.Layout(width="95%")
-_STYLE = {"description_width": "220px"}
+# "initial": each label takes the width its words need (a fixed width cut the longer ones off).
+_STYLE = {"description_width": "initial"}
+_FIELD_AT_START = re.compile(r"^(\w+)(:| )")
+
+
+def in_labels(message: str) -> str:
+    """A record's message with the field it names given as the form's label.
+
+    >>> in_labels("change_idea is empty; say what change this cycle tests")
+    'Change idea is empty; say what change this cycle tests'
+    >>> in_labels("data_to_collect contains a hidden control character")
+    '“Plan: data to collect” contains a hidden control character'
+    """
+    found = _FIELD_AT_START.match(message)
+    if found is None or found.group(1) not in LABELS:
+        return message
+    label = LABELS[found.group(1)]
+    shown = label if found.group(1) == "change_idea" else f"“{label}”"
+    return shown + message[len(found.group(1)) :]
 
 
 class PdsaForm:
@@ -82,13 +110,13 @@ class PdsaForm:
         self.fields["act"] = widgets.Dropdown(
             options=[("not decided yet", ""), *[(word, word) for word in ACT_DECISIONS]],
             value="",
-            description="Act: decision",
+            description=LABELS["act"],
             style=_STYLE,
         )
         self.fields["next_steps"] = widgets.Textarea(
-            description="Act: next steps", layout=_LAYOUT, style=_STYLE
+            description=LABELS["next_steps"], layout=_LAYOUT, style=_STYLE
         )
-        for name, label in (("start", "Start date"), ("end", "End date")):
+        for name, label in _DATES:
             self.fields[name] = widgets.DatePicker(description=label, style=_STYLE)
         self.save_button = widgets.Button(description="Save cycle", button_style="primary")
         self.save_button.on_click(self._save)
@@ -112,7 +140,7 @@ class PdsaForm:
         try:
             cycle = PdsaCycle(**values)
         except FieldError as exc:
-            self.message.value = f"<p><b>Not saved:</b> {html.escape(str(exc))}</p>"
+            self.message.value = f"<p><b>Not saved:</b> {html.escape(in_labels(str(exc)))}</p>"
             return
         if self.log_path is not None:
             try:
@@ -151,7 +179,7 @@ def pdsa_form(
     >>> form.save_button.click()
     >>> form.cycles
     []
-    >>> "change_idea is empty" in form.message.value
+    >>> "Change idea is empty" in form.message.value
     True
     """
     return PdsaForm(on_save=on_save, log_path=log_path)

@@ -237,3 +237,98 @@ def postgres_url(postgres_server, request):
     import uuid
 
     return f"{postgres_server}icp_test_{uuid.uuid4().hex[:12]}"
+
+
+def icp(folder, *args: str):
+    """Run the real ``icp`` command line on the cohorts beside ``folder``'s."""
+    import subprocess
+    import sys
+
+    where = ["--root", str(ROOT), "--cohorts-dir", str(folder.root.parent)]
+    return subprocess.run(
+        [sys.executable, "-m", "icp_helpers.cli", *args, *where], capture_output=True, text=True
+    )
+
+
+#: Two more trainees for a cohort of six (the fewest that give a discrimination is five).
+MORE_TRAINEES = (
+    "Trainee ID,First name,Last name,Email,Directorate\n"
+    "t05,Eilidh,Campbell,eilidh.campbell@example.org,Estates and Facilities\n"
+    "t06,Farah,Hussain,farah.hussain@example.org,Pharmacy\n"
+)
+#: Realistic wrong answers (from tests/fixtures/00-getting-started/wrong_answers.yml).
+WRONG = {
+    "ex1-answer": "incidents_april = 14\nbed_days_april = 560\n"
+    "rate_april = incidents_april / bed_days_april\n",
+    "ex2-answer": "weekly_total = len(daily_incidents)\n",
+    "ex4-answer": "n_months = len(ward.columns)\n",
+}
+#: What each of the six trainees got wrong; ex3, ex5, ex6 and ex7 everyone gets right.
+SIX_MISTAKES = {
+    "t01": (),
+    "t02": ("ex2-answer",),
+    "t03": ("ex1-answer", "ex2-answer"),
+    "t04": ("ex4-answer",),
+    "t05": ("ex1-answer", "ex2-answer", "ex4-answer"),
+    "t06": (),
+}
+SIX_SENT = (2024, 9, 26, 9, 0, 0)  # Thursday 26 September 2024, 09:00 in London (BST)
+
+
+@pytest.fixture(scope="session")
+def six_graded_template(shared_folder, released_template) -> Path:
+    """Cohort 10 with six trainees (:data:`SIX_MISTAKES`), each sending assignment 00 on
+    time by e-mail, collected and graded by the real commands. Built once per session."""
+    import nbformat
+
+    from icp_helpers.course.answers import filled_release
+
+    def build(folder: Path) -> None:
+        cohort = _copy_cohort(released_template, folder)
+        roster = folder / "more.csv"
+        roster.write_text(MORE_TRAINEES, encoding="utf-8")
+        imported = icp(cohort, "roster", "import", "10", str(roster))
+        assert imported.returncode == 0, imported.stderr
+        blank = nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+        source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+        sent = [
+            (
+                f"{trainee}_{NOTEBOOK}",
+                nbformat.writes(
+                    filled_release(blank, source, replace={cell: WRONG[cell] for cell in cells})
+                ),
+                SIX_SENT,
+            )
+            for trainee, cells in SIX_MISTAKES.items()
+        ]
+        mail = _write_zip(folder / "mail.zip", sent)
+        collected = icp(cohort, "collect", "10", ASSIGNMENT, "--zip", str(mail))
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        graded = icp(cohort, "grade", "10", ASSIGNMENT, "--jobs", "2")
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+
+    return build_once(shared_folder / "cohort-six-graded", build) / released_template.name
+
+
+@pytest.fixture
+def six_graded(six_graded_template, tmp_path):
+    """A copy of :func:`six_graded_template` of this test's own."""
+    return _copy_cohort(six_graded_template, tmp_path / "cohorts")
+
+
+def as_another_cohort(template: Path, where: Path, cohort: str):
+    """A copy of the cohort folder ``template`` in ``where`` as cohort ``cohort``: another
+    cohort's folder and gradebook, with the same trainees and marks."""
+    import json
+
+    from icp_helpers.facilitator.cohort_folder import SETTINGS_FILE, folder_at
+    from icp_helpers.facilitator.gradebook import gradebook_url
+
+    copied = _copy_cohort(template, where / "copying")
+    root = copied.root.rename(where / cohort)
+    (where / "copying").rmdir()
+    settings = json.loads((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+    settings["cohort"] = cohort
+    settings["db_url"] = gradebook_url(root.resolve(), cohort)
+    (root / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return folder_at(root)

@@ -4,6 +4,7 @@ nbgrader's export; the dashboard is one self-contained page with ids unless name
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import re
 import stat
@@ -82,8 +83,17 @@ def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
     graded.nbgrader("export", "--to", str(tmp_path / "export.csv"), f"--assignment={ASSIGNMENT}")
     with (tmp_path / "export.csv").open(encoding="utf-8", newline="") as handle:
         exported = list(csv.DictReader(handle))
-    # nbgrader's own export, value for value, and one column more
+    # nbgrader's own export, value for value, with its times (UTC) in the cohort's zone,
+    # and one column more
+    from icp_helpers.facilitator.grades_csv import local_time
+
+    zone = graded.schedule().zone
+    for row in exported:
+        for key in ("duedate", "timestamp"):
+            when = row[key] and dt.datetime.fromisoformat(row[key]).replace(microsecond=0)
+            row[key] = local_time(when, zone) if when else row[key]
     assert [{k: v for k, v in row.items() if k != "marking"} for row in rows] == exported
+    assert rows[0]["duedate"] == "2024-09-27 17:00:00 BST"
     assert list(rows[0]) == [
         "assignment",
         "duedate",

@@ -33,7 +33,8 @@ def test_release_zips_the_learner_version_with_the_cohort_due_date(released):
         learner = opened.read(f"{ASSIGNMENT}/{NOTEBOOK}").decode()
     assert {f"{ASSIGNMENT}/{NOTEBOOK}", f"{ASSIGNMENT}/ward_incidents.csv"} <= names
     assert "Due: Friday 27 September 2024 at 17:00 (Europe/London)" in note
-    assert "raise NotImplementedError()" in learner and "BEGIN SOLUTION" not in learner
+    assert "# YOUR CODE HERE" in learner and "BEGIN SOLUTION" not in learner
+    assert "NotImplementedError" not in learner  # Run All must reach check_your_work()
     assert (released.root / "release" / ASSIGNMENT / NOTEBOOK).is_file()
 
 
@@ -111,7 +112,7 @@ def test_collecting_again_keeps_the_earlier_submission(
     again = collect(released, ASSIGNMENT, first)
     assert current.read_text() == notebook_text()
     assert (
-        "not newer than t01's submission already collected (2024-09-28 09:00)"
+        "not newer than t01's submission already collected (2024-09-28 09:00 BST)"
         in (again.unmatched[0][1])
     )
     assert (again.kept_in / f"t01_{NOTEBOOK}").read_text() == notebook_text("blank")
@@ -150,7 +151,7 @@ def test_a_future_dated_entry_is_kept_aside_and_never_blocks_later_genuine_work(
     assert sorted(first.collected) == ["t02", "t03"]
     reasons = dict(first.unmatched)
     assert sorted(reasons) == [f"t01_{NOTEBOOK}", f"t02 resent {NOTEBOOK}"]
-    assert "dated 2099-01-01 00:00, after this collection" in reasons[f"t01_{NOTEBOOK}"]
+    assert "dated 2099-01-01 00:00 GMT, after this collection" in reasons[f"t01_{NOTEBOOK}"]
     assert (first.kept_in / f"t01_{NOTEBOOK}").read_text() == blank
     assert not (released.root / "submitted" / "t01").exists()
     t02 = released.root / "submitted" / "t02" / ASSIGNMENT / NOTEBOOK

@@ -534,3 +534,23 @@ def test_yaml_python_tags_are_refused(tmp_path):
     path.write_text("pdsa_cycles:\n- change_idea: !!python/object/apply:os.getcwd []\n")
     with pytest.raises(DataFileError, match="could not determine a constructor"):
         load_cycles(path)
+
+
+def test_form_labels_are_shown_whole():
+    form = pdsa_form()
+    for name, widget in form.fields.items():
+        # a fixed label width cuts off the longer labels ("Study: results against the ...")
+        assert widget.style.description_width == "initial", name
+        assert widget.description
+
+
+def test_form_messages_use_the_labels_the_learner_sees():
+    form = pdsa_form()
+    form.save_button.click()
+    assert "change_idea" not in form.message.value
+    assert "Change idea is empty" in form.message.value
+    form.fields["change_idea"].value = "Night-shift safety huddle"
+    form.fields["data_to_collect"].value = "Tick sheet\x07"
+    form.save_button.click()
+    assert "data_to_collect" not in form.message.value
+    assert "“Plan: data to collect” contains a hidden control character" in form.message.value

@@ -322,3 +322,21 @@ def test_a_cycle_without_an_id_is_listed_by_its_change_idea():
     cycle = PdsaCycle(change_idea="Carer call before discharge", act="adopt")
     text = sponsor_update_markdown(_update(pdsas=[cycle]))
     assert "- Carer call before discharge. Decision: adopt." in text
+
+
+def test_the_chart_image_has_the_chart_description_as_alt_text():
+    from icp_helpers.charts import qic
+
+    result = qic(RATES, x=MONTHS, chart="i", title="Physical violence, Willow ward")
+    page = sponsor_update_html(_update(chart=result))
+    alt = re.search(r'<img id="headline-chart" alt="([^"]*)"', page)
+    assert alt is not None
+    text = html.unescape(alt.group(1))
+    assert text.startswith("Physical violence, Willow ward. I chart (individuals)")
+    assert "12 points from May 2023 to Apr 2024" in text
+    markdown = sponsor_update_markdown(_update(chart=result))
+    assert "![Physical violence, Willow ward. I chart (individuals)" in markdown
+    # a plain matplotlib figure has no description: the alt text names the measure
+    assert 'alt="Chart of Physical violence per 1,000 occupied bed days"' in sponsor_update_html(
+        _update()
+    )
