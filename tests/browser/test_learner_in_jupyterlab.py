@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from icp_helpers.course.answers import filled_release
 from icp_helpers.course.wrong_answers import load_wrong_answers
@@ -67,6 +68,15 @@ def _run_all(page, lab, path: str) -> list[str]:
     text of every output on the page."""
     page.goto(lab.url_of(path))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    # On a busy machine JupyterLab may open the notebook before it knows the kernels and ask,
+    # as it would ask a learner, which kernel to start: the notebook's own, Python 3.
+    select = page.get_by_role("button", name="Select", exact=True)
+    try:
+        select.wait_for(timeout=5_000)
+    except PlaywrightTimeout:
+        pass
+    else:
+        select.click()
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
