@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
 from traitlets.config import Config
 
@@ -34,6 +37,18 @@ from icp_helpers.grading.hand_marks import answer_digests, answers_file, clear_s
 from icp_helpers.grading.score import CellScore
 
 MARKER_FOLDER = ".icp-grading"
+
+
+#: How long a connection to an SQLite gradebook waits for another connection's lock before
+#: giving up (SQLite's Python driver waits 5 s, which a busy grading server can exceed).
+SQLITE_LOCK_WAIT_MS = 60_000
+
+
+@event.listens_for(Engine, "connect")
+def _wait_for_sqlite_locks(connection: object, _record: object) -> None:
+    """Every SQLite gradebook connection in this process waits up to a minute for a lock."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute(f"PRAGMA busy_timeout = {SQLITE_LOCK_WAIT_MS}")
 
 
 @contextlib.contextmanager
