@@ -64,8 +64,9 @@ def learner_course(tmp_path_factory) -> Path:
 
 
 def _run_all(page, lab, path: str) -> list[str]:
-    """Open a notebook, Run All, wait for the ``check_your_work()`` table, and return the
-    text of every output on the page."""
+    """Open a notebook, restart its kernel and run all cells (as the notebook's header asks
+    a learner to before submitting), wait for the ``check_your_work()`` table, and return
+    the text of every output on the page."""
     page.goto(lab.url_of(path))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     # On a busy machine JupyterLab may open the notebook before it knows the kernels and ask,
@@ -77,15 +78,20 @@ def _run_all(page, lab, path: str) -> list[str]:
         pass
     else:
         select.click()
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).click()
+    page.get_by_role("menuitem", name="Kernel", exact=True).click()
+    page.get_by_text("Restart Kernel and Run All Cells…", exact=True).click()
+    page.get_by_role("button", name="Confirm Kernel Restart").click()
     last = page.locator(".jp-Notebook .jp-CodeCell").last
     try:
         last.locator(".jp-OutputArea-output table").wait_for(timeout=600_000)
-    except Exception:
+    except PlaywrightTimeout:
         page.screenshot(path=str(Path(lab.folder) / "run-all-stopped.png"))
-        raise
+        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+        errors = [text for text in outputs if "Error" in text]
+        raise AssertionError(
+            f"Run All did not reach check_your_work(): prompts {prompts}, errors {errors}"
+        ) from None
     return page.locator(".jp-OutputArea-output").all_inner_texts()
 
 

@@ -159,6 +159,10 @@ def test_ctrl_c_stops_grading_without_leaving_half_a_gradebook(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as at a terminal, even where this suite was started with SIGINT ignored (a
+        # background job, nohup): Python only turns SIGINT into KeyboardInterrupt if it is
+        # not ignored when the program starts.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     laid_out = released.root / "autograded" / "t01" / ASSIGNMENT
     deadline = time.monotonic() + 120
