@@ -335,18 +335,8 @@ def check_choice(
     ...
     icp_helpers.check.CheckFailed: `chart` should be one of 'run', 'i', 'p', 'u', but it is 'xmr'.
     """
-    if type(value) is np.str_:
-        value = str(value)
-    if type(value) is not str:
-        raise _fail(
-            name,
-            f"should be one of the options in quotation marks, not {_describe_type(value)}.",
-            None,
-        )
-    if value.strip().casefold() not in {option.casefold() for option in options}:
-        listed = ", ".join(shown(option) for option in options)
-        raise _fail(name, f"should be one of {listed}, but it is {shown(value)}.", None)
-    if value.strip().casefold() != expected.strip().casefold():
+    text = _as_option(value, name, options)
+    if text.strip().casefold() != expected.strip().casefold():
         raise _fail(name, "is not the best option.", hint)
 
 
@@ -603,6 +593,15 @@ def _as_text(value: object, name: str) -> str:
     return value
 
 
+def _as_option(value: object, name: str, options: Sequence[str]) -> str:
+    """``value`` as text, if it is one of ``options`` (letter case and outer spaces aside)."""
+    text = _as_text(value, name)
+    if text.strip().casefold() not in {option.strip().casefold() for option in options}:
+        listed = ", ".join(shown(option) for option in options)
+        raise _fail(name, f"should be one of {listed}, but it is {shown(text)}.", None)
+    return text
+
+
 _KINDS: dict[str, Callable[[object, str], object]] = {
     "number": _as_float,
     "whole number": _as_integer,
@@ -681,10 +680,7 @@ def check_option(
     ...
     icp_helpers.check.CheckFailed: `signal` is not right yet. Read the table again. (Section 4)
     """
-    text = _as_text(value, name)
-    if text.strip().casefold() not in {option.strip().casefold() for option in options}:
-        listed = ", ".join(shown(option) for option in options)
-        raise _fail(name, f"should be one of {listed}, but it is {shown(text)}.", None)
+    text = _as_option(value, name, options)
     check_answer(text, digest, name=name, hint=hint, mistakes=mistakes)
 
 

@@ -111,6 +111,48 @@ def course_copy(shared_folder) -> Callable[[Path, str], Path]:
     return copy
 
 
+@pytest.fixture(scope="session")
+def learner_slot(tmp_path_factory):
+    """A warmed grading slot (one per test worker) to run notebooks as a learner would."""
+    from icp_helpers.grading.batch import modules_to_preload
+    from icp_helpers.grading.pool import Slot
+
+    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
+    work = tmp_path_factory.mktemp("learner") / "slot"
+    slot = Slot(work, preload, sandboxed=SANDBOX_PROBLEM is None)
+    slot.start()
+    yield slot
+    slot.close()
+
+
+def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tuple[dict, str]:
+    """Run ``notebook`` in ``slot`` as a learner's JupyterLab would (``NBGRADER_EXECUTION``
+    unset; the sandbox sets it for grading), with the assignment's data files beside it.
+
+    Returns each code cell's outputs by cell index, and how the run ended.
+    """
+    from icp_helpers.grading.submission import code_cells
+
+    folder = ROOT / "release" / assignment
+    slot.fill(
+        [
+            (path, path.relative_to(folder))
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.suffix != ".ipynb"
+        ]
+    )
+    job = {"id": "learner/nb", "cells": code_cells(notebook.cells)}
+    limits = {"timeout": 180, "cell_timeout": 60, "memory_mb": 2048}
+    slot.submit({**job, "env": {"NBGRADER_EXECUTION": ""}, **limits})
+    outputs, ending = {}, ""
+    for report in slot.reports_until_ending():
+        if "cell" in report:
+            outputs[report["cell"]] = report.get("outputs", [])
+        elif "ending" in report:
+            ending = str(report["ending"])
+    return outputs, ending
+
+
 def look_alike_answers(assignment: str) -> list:
     """The look-alike fixtures (tests/fixtures/grading/look_alikes.yml) of one assignment."""
     documents = yaml.safe_load(LOOK_ALIKES.read_text(encoding="utf-8"))

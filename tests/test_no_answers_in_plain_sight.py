@@ -1,17 +1,14 @@
 """No answers in plain sight: a learner has to work out every answer.
 
-Each notebook's release is run twice in a grading slot (the course's warmed worker), as a
-learner's JupyterLab would run it (``NBGRADER_EXECUTION`` unset):
+Each notebook's release is run in a grading slot as a learner's JupyterLab would run it
+(``run_as_learner``), filled with the solution's answers, with one more cell that reads back
+the answers each answer cell stores; none of them may be stated in the teaching text
+(markdown) or in the code an answer cell comes pre-filled with
+(:mod:`icp_helpers.course.plain_sight` says which forms of an answer count, so that
+incidental numbers do not). That an unanswered answer cell prints nothing is checked with the
+unanswered runs of ``test_visible_checks.py``.
 
-- filled with the solution's answers, with one more cell that reads back the answers each
-  answer cell stores; none of them may be stated in the teaching text (markdown) or in the
-  code an answer cell comes pre-filled with (:mod:`icp_helpers.course.plain_sight` says which
-  forms of an answer count, so that incidental numbers do not);
-- as released, unanswered: an answer cell must then print nothing before the learner writes
-  anything, but the notebooks' own "Not answered yet" notice (pre-filled code that prints a
-  summary hands the learner the answer).
-
-The filled run also shows whether numbers display as plain numbers (341, not numpy 2's
+The run also shows whether numbers display as plain numbers (341, not numpy 2's
 ``np.int64(341)``) in every cell a learner runs.
 """
 
@@ -29,10 +26,8 @@ from nbformat.v4 import new_code_cell
 from icp_helpers.course.answers import filled_release
 from icp_helpers.course.plain_sight import answer_names, given_away
 from icp_helpers.course.release import assignment_names
-from icp_helpers.grading.batch import modules_to_preload
-from icp_helpers.grading.pool import Slot
-from icp_helpers.grading.sandbox import sandbox_problem
-from icp_helpers.grading.submission import code_cells
+
+from .conftest import run_as_learner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [
@@ -42,9 +37,6 @@ NOTEBOOKS = [
 ]
 
 pytestmark = pytest.mark.slow
-
-#: What an unanswered cell may say (and nothing else): the notebooks' own notice.
-NOT_ANSWERED = "Not answered yet ("
 
 #: Reads back the answers as plain values (a date as {"date": "YYYY-MM-DD"}, a dictionary as
 #: the list of its values; anything else, such as a chart or a table, as None).
@@ -77,51 +69,28 @@ def _answer_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode
     return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
 
 
-def _run(slot: Slot, assignment: str, notebook: nbformat.NotebookNode) -> dict[int, list[dict]]:
-    """Run ``notebook`` with the assignment's data files beside it; its outputs by cell."""
-    folder = ROOT / "release" / assignment
-    slot.fill([(path, path.relative_to(folder)) for path in sorted(folder.rglob("*"))
-               if path.is_file() and path.suffix != ".ipynb"])
-    job = {"id": "learner/nb", "cells": code_cells(notebook.cells),
-           "env": {"NBGRADER_EXECUTION": ""}}
-    slot.submit({**job, "timeout": 180, "cell_timeout": 60, "memory_mb": 2048})
-    return {report["cell"]: report.get("outputs", [])
-            for report in slot.reports_until_ending() if "cell" in report}
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Each notebook's answers and its unanswered answer cells' outputs, run once each."""
-    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
-    slot = Slot(tmp_path_factory.mktemp("plain-sight") / "slot", preload,
-                sandboxed=sandbox_problem() is None)
-    slot.start()
+def runs(learner_slot):
+    """Each notebook's stored answers and its cells' outputs, filled with the solution."""
 
     @cache
-    def run(assignment: str, name: str) -> tuple[dict, dict, dict]:
+    def run(assignment: str, name: str) -> tuple[dict, dict]:
         source = nbformat.read(ROOT / "source" / assignment / name, as_version=4)
         release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
         names = {cell.metadata.nbgrader["grade_id"]: answer_names(cell.source)
                  for cell in _answer_cells(source)}
         filled = filled_release(release, source)
         filled.cells.append(new_code_cell(f"NAMES = {names!r}\n{READ_BACK}"))
-        shown = _run(slot, assignment, filled)
+        shown, _ = run_as_learner(learner_slot, assignment, filled)
         printed = "".join(output.get("text", "") for output in shown[len(filled.cells) - 1])
-        answers = json.loads(printed.split("ANSWERS ", 1)[1])
-        blank = _run(slot, assignment, release)
-        unanswered = {cell.metadata.nbgrader["grade_id"]: blank.get(index, [])
-                      for index, cell in enumerate(release.cells)
-                      if cell.metadata.get("nbgrader", {}).get("solution")
-                      and cell.cell_type == "code"}
-        return answers, unanswered, shown
+        return json.loads(printed.split("ANSWERS ", 1)[1]), shown
 
-    yield run
-    slot.close()
+    return run
 
 
 @pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
 def test_no_answer_is_stated_in_the_text_or_a_pre_filled_answer_cell(runs, assignment, name):
-    answers, _, _ = runs(assignment, name)
+    answers, _ = runs(assignment, name)
     assert any(value is not None for values in answers.values() for value in values), answers
     release = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
     text = "\n".join(cell.source for cell in release.cells if cell.cell_type == "markdown")
@@ -131,22 +100,12 @@ def test_no_answer_is_stated_in_the_text_or_a_pre_filled_answer_cell(runs, assig
     assert given_away(pre_filled, answers) == [], "written in a pre-filled answer cell"
 
 
-@pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
-def test_an_unanswered_answer_cell_prints_nothing(runs, assignment, name):
-    _, unanswered, _ = runs(assignment, name)
-    assert unanswered, f"{name} has no answer cells"
-    printed = {grade_id: [output for output in outputs if output.get("output_type") != "error"
-                          and not output.get("text", "").startswith(NOT_ANSWERED)]
-               for grade_id, outputs in unanswered.items()}
-    assert {grade_id: shown for grade_id, shown in printed.items() if shown} == {}
-
-
 NUMPY_REPR = re.compile(r"np\.(?:u?int|float|bool|str)\w*\(")
 
 
 @pytest.mark.parametrize(("assignment", "name"), NOTEBOOKS)
 def test_numbers_display_as_plain_numbers(runs, assignment, name):
-    _, _, shown = runs(assignment, name)
+    _, shown = runs(assignment, name)
     texts = {index: json.dumps(outputs, ensure_ascii=False) for index, outputs in shown.items()}
     assert {index: NUMPY_REPR.findall(text) for index, text in texts.items()
             if NUMPY_REPR.search(text)} == {}

@@ -19,10 +19,8 @@ import pytest
 from icp_helpers.course.answers import filled_release
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers
-from icp_helpers.grading.batch import modules_to_preload
-from icp_helpers.grading.pool import Slot
-from icp_helpers.grading.sandbox import sandbox_problem
-from icp_helpers.grading.submission import code_cells
+
+from .conftest import run_as_learner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -32,41 +30,20 @@ CHECKED = assignment_names(ROOT)
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="session")  # one warmed slot per test worker
-def slot(tmp_path_factory):
-    work = tmp_path_factory.mktemp("visible") / "slot"
-    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
-    slot = Slot(work, preload, sandboxed=sandbox_problem() is None)
-    slot.start()
-    yield slot
-    slot.close()
+#: What an unanswered answer cell may print (and nothing else): the notebooks' own notice.
+NOT_ANSWERED = "Not answered yet ("
 
 
-def _run(slot: Slot, assignment: str, notebook: nbformat.NotebookNode) -> dict[str, str]:
-    """Run ``notebook`` in the slot with the assignment's data files beside it; return the
-    text each cell printed, by grade_id (or cell number), plus ``ending``."""
-    folder = ROOT / "release" / assignment
-    files = [
-        (path, path.relative_to(folder))
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.suffix != ".ipynb"
-    ]
-    slot.fill(files)
-    # as in a learner's JupyterLab: not under nbgrader (the sandbox sets it for grading)
-    env = {"NBGRADER_EXECUTION": ""}
-    job = {"id": "learner/nb", "cells": code_cells(notebook.cells), "env": env}
-    slot.submit({**job, "timeout": 120, "cell_timeout": 60, "memory_mb": 2048})
-    printed: dict[str, str] = {}
-    for report in slot.reports_until_ending():
-        if "cell" not in report:
-            if "ending" in report:
-                printed["ending"] = str(report["ending"])
-            continue
-        cell = notebook.cells[report["cell"]]
-        key = cell.metadata.get("nbgrader", {}).get("grade_id") or str(report["cell"])
+def _run(slot, assignment: str, notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """Run ``notebook`` as a learner would (see ``run_as_learner``); return the text each
+    cell printed, by grade_id (or cell number), plus ``ending``."""
+    outputs, ending = run_as_learner(slot, assignment, notebook)
+    printed: dict[str, str] = {"ending": ending}
+    for index, shown in outputs.items():
+        cell = notebook.cells[index]
+        key = cell.metadata.get("nbgrader", {}).get("grade_id") or str(index)
         texts = []
-        for output in report.get("outputs", []):
+        for output in shown:
             if output.get("output_type") == "stream":
                 texts.append(output.get("text", ""))
             elif output.get("output_type") == "error":
@@ -89,11 +66,11 @@ def _visible_lines(printed: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("assignment", CHECKED)
-def test_the_solution_passes_every_visible_check(slot, assignment):
+def test_the_solution_passes_every_visible_check(learner_slot, assignment):
     for source_path, release_path in _notebooks(assignment):
         source = nbformat.read(source_path, as_version=4)
         release = nbformat.read(release_path, as_version=4)
-        printed = _run(slot, assignment, filled_release(release, source))
+        printed = _run(learner_slot, assignment, filled_release(release, source))
         visible = _visible_lines(printed)
         assert visible, f"{release_path.name}: no self-check printed anything"
         failing = {key: text for key, text in visible.items() if not text.startswith("✓")}
@@ -109,12 +86,14 @@ def _wrong_answers(assignment: str) -> list:
     ("assignment", "number"),
     [(a, n) for a in CHECKED for n in range(len(_wrong_answers(a)))],
 )
-def test_every_documented_mistake_fails_a_visible_check_with_a_hint(slot, assignment, number):
+def test_every_documented_mistake_fails_a_visible_check_with_a_hint(
+    learner_slot, assignment, number
+):
     answer = _wrong_answers(assignment)[number]
     source = nbformat.read(ROOT / "source" / assignment / answer.notebook, as_version=4)
     release = nbformat.read(ROOT / "release" / assignment / answer.notebook, as_version=4)
     notebook = filled_release(release, source, replace={answer.cell: answer.code})
-    printed = _run(slot, assignment, notebook)
+    printed = _run(learner_slot, assignment, notebook)
     for grade_id in answer.loses:
         line = printed.get(grade_id, "")
         assert line.startswith("✗"), f"'{answer.why}' is told {line!r} by {grade_id}"
@@ -125,11 +104,23 @@ def test_every_documented_mistake_fails_a_visible_check_with_a_hint(slot, assign
 
 
 @pytest.mark.parametrize("assignment", CHECKED)
-def test_an_unanswered_release_runs_to_the_end_and_gives_no_tick(slot, assignment):
+def test_an_unanswered_release_runs_to_the_end_and_gives_no_tick(learner_slot, assignment):
     """Run All on a release not yet (or only partly) answered reaches ``check_your_work()``:
-    an empty answer cell raises nothing, and its self-check says it is not answered yet."""
+    an empty answer cell raises nothing and prints nothing but the notebooks' "Not answered
+    yet" notice (pre-filled code that printed a summary would hand a learner the answer), and
+    its self-check says it is not answered yet."""
     for _, release_path in _notebooks(assignment):
-        printed = _run(slot, assignment, nbformat.read(release_path, as_version=4))
+        release = nbformat.read(release_path, as_version=4)
+        printed = _run(learner_slot, assignment, release)
+        answer_cells = {
+            cell.metadata.nbgrader["grade_id"]
+            for cell in release.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
+        }
+        said = {key: printed.get(key, "") for key in answer_cells}
+        assert {
+            key: text for key, text in said.items() if text and not text.startswith(NOT_ANSWERED)
+        } == {}, f"{release_path.name}: an unanswered answer cell prints something"
         errors = {key: text for key, text in printed.items() if "ERROR " in text}
         assert not errors, f"{release_path.name}: Run All would stop at {errors}"
         visible = _visible_lines(printed)

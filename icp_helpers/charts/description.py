@@ -1,7 +1,7 @@
 """Alt text for charts: a plain-language description of what a chart shows, for screen readers.
 
 Every chart ``qic`` and ``mdc`` draw gets one. It is kept as a ``description`` attribute on
-the Axes and on its Figure (a figure with several charts joins their descriptions), goes into
+the Axes (a figure with several charts is described by joining theirs), goes into
 the metadata of files written with :func:`~icp_helpers.charts.save_figure` (``Description`` in
 PNG and SVG, ``Subject`` in PDF), is the ``alt`` text of the chart in the HTML pages the
 course writes (see :func:`icp_helpers.reports.sponsor_update_html`), and, in a notebook, the
@@ -39,19 +39,19 @@ _METADATA_KEYS = {"png": "Description", "svg": "Description", "pdf": "Subject"}
 
 
 def set_description(ax: Axes, text: str) -> None:
-    """Store ``text`` as the description of the chart on ``ax`` and refresh its figure's."""
+    """Store ``text`` as the description of the chart on ``ax``."""
     ax.description = text  # type: ignore[attr-defined]
-    fig = ax.get_figure(root=True)
-    if fig is not None:
-        parts = [getattr(each, "description", "") for each in fig.axes]
-        fig.description = " ".join(part for part in parts if part)  # type: ignore[attr-defined]
 
 
 def chart_description(chart: Axes | Figure | SubFigure) -> str:
     """The description (alt text) of a chart drawn by ``qic(...).plot()`` or ``mdc(...).plot()``.
 
-    Give the Axes ``.plot()`` returned, or its Figure; an empty string when there is none.
+    Give the Axes ``.plot()`` returned, or its Figure (whose description joins those of its
+    charts); an empty string when there is none.
     """
+    if isinstance(chart, Figure | SubFigure):
+        parts = [chart_description(ax) for ax in chart.axes]
+        return " ".join(part for part in parts if part)
     return str(getattr(chart, "description", ""))
 
 

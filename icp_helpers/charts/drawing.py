@@ -116,6 +116,38 @@ def cannot_be_negative(chart: str, y: np.ndarray, given: bool | None = None) -> 
     return bool(len(finite)) and bool((finite >= 0).all())
 
 
+def limits_at_zero(
+    points: pd.DataFrame, columns: Sequence[str], clip: bool
+) -> tuple[pd.DataFrame, bool]:
+    """A copy of ``points`` as drawn: with ``clip``, the lower limits in ``columns`` that are
+    below 0 raised to 0. Also says whether any limit was raised.
+
+    >>> points = pd.DataFrame({"lcl": [-1.5, 2.0]})
+    >>> drawn, raised = limits_at_zero(points, ["lcl"], clip=True)
+    >>> drawn["lcl"].tolist(), raised, points["lcl"].tolist()
+    ([0.0, 2.0], True, [-1.5, 2.0])
+    """
+    drawn = points.copy()
+    raised = False
+    if clip:
+        for column in (c for c in columns if c in drawn.columns):
+            values = drawn[column].to_numpy(dtype=float)
+            below = np.isfinite(values) & (values < 0)
+            raised = raised or bool(below.any())
+            drawn[column] = np.where(below, 0.0, values)
+    return drawn, raised
+
+
+def drawn_line_ids(ax: Axes) -> set[str]:
+    """The ids (``gid``) of the lines on ``ax`` that show at least one point, so that a legend
+    lists only what is drawn."""
+    return {
+        str(line.get_gid())
+        for line in ax.lines
+        if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
+    }
+
+
 def label_right_edge(ax: Axes, labels: list[tuple[str, float, str]], min_gap: float = 0.05) -> None:
     """Write ``(text, y, colour)`` labels just right of the axes, nudged apart so none overlap.
 

@@ -37,8 +37,10 @@ from icp_helpers.charts.drawing import (
     add_titles,
     cannot_be_negative,
     draw_target,
+    drawn_line_ids,
     label_part_end,
     label_right_edge,
+    limits_at_zero,
     new_axes,
     number_format,
     set_x_axis,
@@ -252,13 +254,8 @@ def plot_mdc(
     ['assurance_icon', 'variation_icon']
     """
     points = result.points.reset_index(drop=True)
-    drawn = points.copy()
-    lpl = drawn["lpl"].to_numpy(dtype=float)
-    below = np.isfinite(lpl) & (lpl < 0)
-    clipped = cannot_be_negative("mdc", points["y"].to_numpy(dtype=float), nonnegative)
-    clipped = clipped and bool(below.any())
-    if clipped:
-        drawn["lpl"] = np.where(below, 0.0, lpl)
+    clip = cannot_be_negative("mdc", points["y"].to_numpy(dtype=float), nonnegative)
+    drawn, clipped = limits_at_zero(points, ("lpl",), clip)
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
@@ -290,11 +287,7 @@ def plot_mdc(
 
 def _line_handles(ax: Axes) -> list[Line2D]:
     """Legend entries for the mean, process limits and target, where they are drawn."""
-    drawn = {
-        line.get_gid()
-        for line in ax.lines
-        if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
-    }
+    drawn = drawn_line_ids(ax)
     entries = [
         ({"mean"}, Line2D([], [], color=COLOURS["centre"], lw=1.6, label="Mean")),
         (

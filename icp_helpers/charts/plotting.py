@@ -15,7 +15,7 @@ few labels, so the picture always shows exactly the numbers the calculation prod
 - for a quantity that cannot be negative (counts, rates, proportions; see
   :func:`~icp_helpers.charts.drawing.cannot_be_negative`) a lower limit below zero is drawn,
   and labelled, at 0; ``result.points`` keeps the values the formulas give;
-- a description of the chart for screen readers (alt text), as ``ax.figure.description``.
+- a description of the chart for screen readers (alt text): ``chart_description(ax)``.
 
 >>> from icp_helpers.charts import qic
 >>> ax = qic([3, 5, 4, 6, 5, 4, 7, 5, 6, 4, 5, 6, 5], chart="i").plot()
@@ -40,8 +40,10 @@ from icp_helpers.charts.drawing import (
     annotate_notes,
     cannot_be_negative,
     draw_target,
+    drawn_line_ids,
     label_part_end,
     label_right_edge,
+    limits_at_zero,
     new_axes,
     number_format,
     set_x_axis,
@@ -216,11 +218,7 @@ def _draw_points(ax: Axes, xs: np.ndarray, result: Any, size: float) -> list[Lin
 
 def _line_handles(ax: Axes, chart: str) -> list[Line2D]:
     """Legend entries for the reference lines drawn on ``ax`` (and only those)."""
-    drawn = {
-        line.get_gid()
-        for line in ax.lines
-        if np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any()
-    }
+    drawn = drawn_line_ids(ax)
     centre = "Median" if chart == "run" else "Centre line"
     entries = [
         ("centre", centre, {"centre"}),
@@ -257,7 +255,7 @@ def plot_qic(
     rates and proportions cannot, nor can a measure whose values are all 0 or more; a lower
     limit below 0 is then drawn at 0 (the numbers in ``result.points`` are not changed). The
     figure is ``ax.figure``; save it with :func:`~icp_helpers.charts.save_figure`, which also
-    stores the chart's description (``ax.figure.description``) as the image's alt text.
+    stores the chart's description (``chart_description(ax)``) as the image's alt text.
 
     >>> from icp_helpers.charts import qic
     >>> res = qic([12, 14, 11, 15, 13, 30, 12, 14, 13, 12, 15, 14], chart="i", title="Falls")
@@ -270,7 +268,7 @@ def plot_qic(
     points = result.points.reset_index(drop=True)
     chart = result.chart
     clip = cannot_be_negative(chart, points["y"].to_numpy(dtype=float), nonnegative)
-    drawn, clipped = _as_drawn(points, clip)
+    drawn, clipped = limits_at_zero(points, ("lcl", "lcl_95"), clip)
     ax, created = new_axes(ax, figsize)
     style_axes(ax)
     xs, kind, tick_labels = x_coordinates(points["x"])
@@ -315,21 +313,6 @@ def plot_qic(
     set_description(ax, describe_qic(result, drawn, show, labels, clipped and has_limits))
     show_descriptions()  # in a notebook, the description becomes the image's alt text
     return ax
-
-
-def _as_drawn(points: pd.DataFrame, clip: bool) -> tuple[pd.DataFrame, bool]:
-    """The points as drawn: with ``clip``, lower limits below 0 raised to 0. Also returns
-    whether any limit was raised."""
-    drawn = points.copy()
-    raised = False
-    if clip:
-        for col in ("lcl", "lcl_95"):
-            if col in drawn.columns:
-                values = drawn[col].to_numpy(dtype=float)
-                below = np.isfinite(values) & (values < 0)
-                raised = raised or bool(below.any())
-                drawn[col] = np.where(below, 0.0, values)
-    return drawn, raised
 
 
 def _labelled_values(drawn: pd.DataFrame, bounds: list[tuple[int, int]], limits: bool) -> list:

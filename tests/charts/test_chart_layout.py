@@ -103,6 +103,15 @@ def _legends(ax):
     return [legend] if legend is not None else list(ax.figure.legends)
 
 
+def _plotted(result, own_figure: bool, figsize: tuple[float, float]):
+    """``result`` drawn on its own figure, or on a learner's own axes of ``figsize``."""
+    if own_figure:
+        return result.plot()
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    result.plot(ax=ax)
+    return ax
+
+
 @pytest.mark.parametrize("own_figure", [True, False])
 @pytest.mark.parametrize("kind", ["qic", "mdc"])
 def test_legend_sits_outside_the_plotting_area_and_axis_labels(kind, own_figure):
@@ -110,11 +119,7 @@ def test_legend_sits_outside_the_plotting_area_and_axis_labels(kind, own_figure)
         result = qic(VALUES, x=MONTHS, chart="i", target=15)
     else:
         result = mdc(VALUES, x=MONTHS, improvement="decrease", target=15)
-    if own_figure:
-        ax = result.plot()
-    else:
-        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-        result.plot(ax=ax)
+    ax = _plotted(result, own_figure, figsize=(8, 4.5))
     renderer = _renderer(ax.figure)
     (legend,) = _legends(ax)
     box = legend.get_window_extent(renderer)
@@ -239,7 +244,7 @@ def test_every_chart_carries_its_description(tmp_path):
     assert text.startswith("Falls on Cedar ward. I chart (individuals) of Falls")
     assert "24 points from Jan 2023 to Dec 2024" in text
     assert "2 points outside the control limits" in text
-    assert ax.figure.description == text
+    assert charts.chart_description(ax.figure) == text
     png, svg = tmp_path / "falls.png", tmp_path / "falls.svg"
     save_figure(ax, png, dpi=60, close=False)
     save_figure(ax, svg)
@@ -280,11 +285,7 @@ def test_a_chart_shown_in_a_notebook_has_its_description_as_alt_text():
 def test_a_long_legend_stays_within_the_figure(own_figure):
     # every kind of entry: points, signals, a dashed centre line, limits, target, baseline
     result = qic(VALUES, x=MONTHS, chart="i", freeze=12, target=30, exclude=[2])
-    if own_figure:
-        ax = result.plot()
-    else:
-        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-        result.plot(ax=ax)
+    ax = _plotted(result, own_figure, figsize=(7, 4))
     renderer = _renderer(ax.figure)
     (legend,) = _legends(ax)
     assert len(legend.get_texts()) >= 6
@@ -298,11 +299,7 @@ def test_pareto_legend_sits_off_the_bars_and_the_chart_has_a_description(own_fig
 
     # equal counts: the bars on the right are as tall as the rest
     result = pareto({"Omitted dose": 20, "Wrong dose": 20, "Wrong time": 20, "Other": 20})
-    if own_figure:
-        ax = result.plot()
-    else:
-        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-        result.plot(ax=ax)
+    ax = _plotted(result, own_figure, figsize=(7, 4))
     renderer = _renderer(ax.figure)
     (legend,) = _legends(ax)
     assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))

@@ -29,8 +29,9 @@ from icp_helpers.reports import (  # noqa: E402
     sponsor_update_markdown,
 )
 
+from ..browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"
-CHROMIUM = Path("/usr/bin/chromium")
 MONTHS = pd.date_range("2023-05-01", periods=12, freq="MS")
 RATES = [21.4, 18.9, 24.0, 19.5, 22.3, 20.1, 14.2, 13.0, 12.6, 11.8, 13.4, 12.1]
 
@@ -252,18 +253,7 @@ def test_incomplete_update_writes_nothing(tmp_path, monkeypatch):
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
+    command = [str(CHROMIUM), "--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
