@@ -187,3 +187,17 @@ def assessment_quality(
     order = {key: n for n, key in enumerate(dict.fromkeys(keys))}
     place = [order[key] for key in keys]
     return table.iloc[np.argsort(place, kind="stable")].reset_index(drop=True)
+
+
+def pooled_rows(quality: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`assessment_quality` over the most cohorts: all cohorts together
+    when there are several, else the one cohort's.
+
+    >>> table = pd.DataFrame({"cohorts": ["9", "10", "9, 10"], "grade_id": ["a", "a", "a"]})
+    >>> pooled_rows(table)["cohorts"].tolist()
+    ['9, 10']
+    """
+    if quality.empty:
+        return quality
+    widest = quality["cohorts"].str.count(",")
+    return quality[widest == widest.max()]

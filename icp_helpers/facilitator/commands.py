@@ -247,6 +247,7 @@ def _not_graded(folder, assignment: str, done: set[str]) -> dict[str, str]:
 
 
 def report(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.assessment_quality import pooled_rows
     from icp_helpers.facilitator.outcomes import why_not_graded
     from icp_helpers.facilitator.report import write_report
 
@@ -261,8 +262,7 @@ def report(args: argparse.Namespace) -> int:
         print("  (it shows trainees' names: keep it to facilitators; share dashboard.html)")
     print(f"Each trainee's programme:     {made.trainee_pages}")
     print("  (a folder per trainee, with their feedback: share each only with its trainee)")
-    pooled = made.quality["cohorts"].str.count(",")
-    exercises = made.quality[pooled == pooled.max()] if len(made.quality) else made.quality
+    exercises = pooled_rows(made.quality)
     nothing = exercises[exercises["measures_nothing"] != ""]
     if len(nothing):
         print(

@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from icp_helpers.facilitator.assessment_quality import pooled_rows
 from icp_helpers.facilitator.cohort import Schedule
 from icp_helpers.facilitator.outcomes import GRADED, LABELS, PROBLEMS
 
@@ -307,8 +308,8 @@ def quality_section(quality: pd.DataFrame | None, assesses: dict[tuple[str, str]
     assessment_quality`)."""
     if quality is None or quality.empty:
         return "<p>Nothing is graded yet, so there is nothing to measure.</p>"
-    widest = max(quality["cohorts"], key=lambda scope: scope.count(","))
-    rows = quality[quality["cohorts"] == widest]
+    rows = pooled_rows(quality)
+    widest = str(rows["cohorts"].iloc[0])
     several = "," in widest
     scope = f"{'cohorts' if several else 'cohort'} {widest} ({rows['trainees'].max()} trainees)"
     table = _html_table(

@@ -28,7 +28,6 @@ from icp_helpers.facilitator.dashboard import score_text
 from icp_helpers.facilitator.outcomes import GRADED, UNUSABLE
 from icp_helpers.facilitator.privacy import private_folder, write_private_text
 from icp_helpers.facilitator.roster import Trainee, read_roster
-from icp_helpers.files import atomic_write
 
 PAGE = "programme.html"
 
@@ -131,8 +130,7 @@ def write_programme_pages(folder: CohortFolder, progress: pd.DataFrame, out: Pat
             for page in pages:
                 link = f"{assignment}-feedback/{page.name}"
                 private_folder(mine / f"{assignment}-feedback")
-                atomic_write(mine / link, page.read_bytes())
-                (mine / link).chmod(0o600)
+                write_private_text(mine / link, page.read_text(encoding="utf-8"))
                 links.setdefault(assignment, []).append(link)
         rows = progress[progress["trainee"] == trainee.id]
         write_private_text(mine / PAGE, programme_html(trainee, schedule, rows, links))
