@@ -105,6 +105,9 @@ def jupyter_lab(tmp_path) -> Iterator[Callable[[Path], Lab]]:
                 f"--IdentityProvider.token={token}",
                 f"--ServerApp.root_dir={folder}",
                 "--ServerApp.port_retries=0",
+                # The default 60 s for a kernel to answer is too short on a loaded CI machine,
+                # where the server then gives the page a kernel that never runs anything.
+                "--MappingKernelManager.kernel_info_timeout=600",
                 "--allow-root",
             ],
             cwd=folder,

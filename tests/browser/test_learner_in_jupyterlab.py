@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -63,21 +64,36 @@ def learner_course(tmp_path_factory) -> Path:
     return course
 
 
+def _wait_for_an_idle_kernel(page, folder: Path, seconds: float = 300) -> None:
+    """Wait until the notebook's toolbar names its kernel and says it is idle, as a learner
+    would before running anything. JupyterLab may first ask which kernel to start (when it
+    opened the notebook before it knew the kernels): answer it with the notebook's own."""
+    select = page.get_by_role("button", name="Select", exact=True)
+    name = page.locator(".jp-NotebookPanel-toolbar .jp-KernelName")
+    status = page.locator(".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator")
+    deadline = time.monotonic() + seconds
+    said = ("", None)
+    while time.monotonic() < deadline:
+        if select.is_visible():
+            select.click()
+        said = (
+            name.first.inner_text().strip() if name.count() else "",
+            status.first.get_attribute("data-status") if status.count() else None,
+        )
+        if said[0] not in ("", "No Kernel") and said[1] == "idle":
+            return
+        page.wait_for_timeout(500)
+    page.screenshot(path=str(folder / "no-idle-kernel.png"))
+    raise AssertionError(f"the notebook's kernel never became idle (toolbar said {said})")
+
+
 def _run_all(page, lab, path: str) -> list[str]:
     """Open a notebook, restart its kernel and run all cells (as the notebook's header asks
     a learner to before submitting), wait for the ``check_your_work()`` table, and return
     the text of every output on the page."""
     page.goto(lab.url_of(path))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    # On a busy machine JupyterLab may open the notebook before it knows the kernels and ask,
-    # as it would ask a learner, which kernel to start: the notebook's own, Python 3.
-    select = page.get_by_role("button", name="Select", exact=True)
-    try:
-        select.wait_for(timeout=5_000)
-    except PlaywrightTimeout:
-        pass
-    else:
-        select.click()
+    _wait_for_an_idle_kernel(page, lab.folder)
     page.get_by_role("menuitem", name="Kernel", exact=True).click()
     page.get_by_text("Restart Kernel and Run All Cells…", exact=True).click()
     page.get_by_role("button", name="Confirm Kernel Restart").click()
