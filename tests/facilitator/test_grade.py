@@ -210,7 +210,8 @@ def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
         line.startswith("t01") and "graded" in line and "10/13" in line and "yes" in line
         for line in lines
     )
-    assert any(line.startswith("t02") and "corrupt notebook" in line for line in lines)
+    assert any(line.startswith("No grades for t02: their submission could not be graded (a corrupt")
+               for line in lines)
     assert lines[-1] == f"{ASSIGNMENT}: 1 corrupt notebook, 1 graded, 2 no submission."
     assert "[" in done.stderr and "2/2" in done.stderr  # the progress bar
     for private in ("Patel", "Okafor", "example.org"):
