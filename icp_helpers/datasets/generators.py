@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from icp_helpers.datasets.appointments import dna_appointments
 from icp_helpers.datasets.dictionary import DICTIONARIES, DataDictionary
 from icp_helpers.files import atomic_write
 
@@ -240,6 +241,9 @@ GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
     "referral_to_assessment": _referral_to_assessment,
     "referral_to_assessment_monthly": _referral_to_assessment_monthly,
     "did_not_attend": _did_not_attend,
+    "dna_appointments": lambda: dna_appointments(
+        _did_not_attend(), DICTIONARIES["dna_appointments"]
+    ),
     "falls": _falls,
     "physical_health_checks": _physical_health_checks,
 }
