@@ -22,7 +22,7 @@ PINNED_SHA256 = {
     ),
     "did_not_attend": "47ff54d05dd05384e9c3005eddedb53d44227d7e5cd04d787fec283501133054",
     "falls": "24b3ae23474e2de57b7d1ccf0ffdb7ebffcd50c50f7ef8fa216f373124ff2a58",
-    "physical_health_checks": "a0efd08c58035310b742de660141500680d7bff0458b6dce3c7e8e03c67ad707",
+    "physical_health_checks": "53e93847cf2afb20dc7a245c93114a23a9fd2302b9b4649fb6c59a04e53f0d6c",
 }
 
 # (number of rows, one cell of the last row) for each data set.
@@ -34,7 +34,7 @@ PINNED_VALUES = {
     "referral_to_assessment_monthly": (36, "median_wait_days", 24.5),
     "did_not_attend": (36, "dnas", 62),
     "falls": (41, "occupied_bed_days", 546),
-    "physical_health_checks": (30, "checks_done", 980),
+    "physical_health_checks": (30, "checks_done", 1282),
 }
 
 # Plausible ranges from the course's reference table (inclusive).
@@ -46,7 +46,9 @@ RANGES = {
     "referral_to_assessment_monthly": {"median_wait_days": (20, 60), "referrals": (40, 150)},
     "did_not_attend": {"dna_pct": (8, 25), "appointments": (150, 800)},
     "falls": {"falls": (2, 15)},
-    "physical_health_checks": {"pct_checked": (20, 65), "register_size": (300, 3000)},
+    "physical_health_checks": {
+        "pct_checked": (20, 65), "register_size": (8000, 12000), "due_checks": (2000, 3200),
+    },
 }
 
 PERIODIC = [name for name in names() if describe(name).frequency in ("monthly", "quarterly")]
