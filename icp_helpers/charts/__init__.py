@@ -1,7 +1,8 @@
 """Run charts, Shewhart control charts and Making Data Count charts for QI coaches.
 
 ``qic`` computes run and control charts as the reference package qicharts2 does, ``mdc`` the
-NHS England Making Data Count XmR chart as NHSRplotthedots does; every result carries its
+NHS England Making Data Count XmR chart as NHS England's spreadsheet and NHSRplotthedots do
+(``mdc``'s docstring says where those two differ); every result carries its
 numbers as DataFrames and draws itself with ``.plot()``; ``chart_description(ax)`` is the
 drawn chart's alt text, which ``save_figure`` stores in the file. The measurement tools
 ``stratify``, ``small_multiples``, ``histogram``, ``scatter`` and ``seasonality`` work the same

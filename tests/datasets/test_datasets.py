@@ -23,7 +23,7 @@ PINNED_SHA256 = {
     "did_not_attend": "47ff54d05dd05384e9c3005eddedb53d44227d7e5cd04d787fec283501133054",
     "dna_appointments": "6a523c816f84746a2e98843a448c72e634b1f8cb3268033f0c9541258ab03fb0",
     "falls": "24b3ae23474e2de57b7d1ccf0ffdb7ebffcd50c50f7ef8fa216f373124ff2a58",
-    "physical_health_checks": "a0efd08c58035310b742de660141500680d7bff0458b6dce3c7e8e03c67ad707",
+    "physical_health_checks": "53e93847cf2afb20dc7a245c93114a23a9fd2302b9b4649fb6c59a04e53f0d6c",
 }
 
 # (number of rows, one cell of the last row) for each data set.
@@ -36,7 +36,7 @@ PINNED_VALUES = {
     "did_not_attend": (36, "dnas", 62),
     "dna_appointments": (18621, "appointment_date", pd.Timestamp("2025-03-31")),
     "falls": (41, "occupied_bed_days", 546),
-    "physical_health_checks": (30, "checks_done", 980),
+    "physical_health_checks": (30, "checks_done", 1282),
 }
 
 # Plausible ranges from the course's reference table (inclusive).
@@ -49,7 +49,9 @@ RANGES = {
     "did_not_attend": {"dna_pct": (8, 25), "appointments": (150, 800)},
     "dna_appointments": {"dna": (0, 1)},
     "falls": {"falls": (2, 15)},
-    "physical_health_checks": {"pct_checked": (20, 65), "register_size": (300, 3000)},
+    "physical_health_checks": {
+        "pct_checked": (20, 65), "register_size": (8000, 12000), "due_checks": (2000, 3200),
+    },
 }
 
 PERIODIC = [name for name in names() if describe(name).frequency in ("monthly", "quarterly")]
