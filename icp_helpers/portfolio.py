@@ -34,7 +34,7 @@ STATUSES: dict[str, tuple[str, str, str]] = {
     "sustaining": ("holding at 4.5 or above", "D", "#0072B2"),
     "new": ("scored for less than the window", "o", "#999999"),
     "slipping": ("score fell over the window", "v", "#E69F00"),
-    "stuck": ("no net change over the window", "s", "#D55E00"),
+    "stuck": ("at one level for the window, or back where it was", "s", "#D55E00"),
 }
 SUSTAINING_FROM = 4.5
 

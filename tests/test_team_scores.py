@@ -327,3 +327,26 @@ def test_months_in_a_row_on_the_chart_are_what_the_data_show(key, cell_id, team,
     flat = " ".join(text.split())
     signal_said = "not yet a signal" not in flat and "no signal" not in flat
     assert signal_said == evidence(team, month).run_signal
+
+
+def test_the_portfolio_chart_is_described_as_the_table_has_it():
+    from icp_helpers.portfolio import portfolio_table
+
+    table = portfolio_table(_history(), months=3).set_index("project")
+    text = " ".join(_cells("06")["06-34"].split())
+    assert "Cedar ward moved up from 3.5 to 4.5" in text
+    assert table.loc[CEDAR, ["previous_score", "latest_score", "status"]].tolist() == [
+        3.5,
+        4.5,
+        "moving",
+    ]
+    assert "the North CMHT is sustaining at 4.5" in text
+    assert table.loc[NORTH, ["latest_score", "status"]].tolist() == [4.5, "sustaining"]
+    assert "Every other project shows as stuck" in text
+    others = table.drop([CEDAR, NORTH])
+    assert set(others["status"]) == {"stuck"}
+    assert "the crisis team has been at 2.5 for twelve months" in text
+    crisis = table.loc["Crisis team: follow-up within 72 hours"]
+    assert (crisis["latest_score"], crisis["months_at_level"]) == (2.5, 12)
+    assert "Willow ward shows as stuck at 4.0" in text
+    assert table.loc[WILLOW, "latest_score"] == 4.0
