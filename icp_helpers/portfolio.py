@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import io
 import numbers
+from importlib import resources
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,7 +26,7 @@ from matplotlib.lines import Line2D
 from icp_helpers.fields import FieldError
 from icp_helpers.progress import LEVELS, PROGRESS_SCALE, months_at_latest_level, read_score_history
 
-__all__ = ["STATUSES", "plot_portfolio", "portfolio_table"]
+__all__ = ["STATUSES", "directorate_scores", "plot_portfolio", "portfolio_table"]
 
 #: Status -> (meaning, marker, Okabe-Ito colour). Marker and text carry the meaning, not colour.
 STATUSES: dict[str, tuple[str, str, str]] = {
@@ -32,9 +34,27 @@ STATUSES: dict[str, tuple[str, str, str]] = {
     "sustaining": ("holding at 4.5 or above", "D", "#0072B2"),
     "new": ("scored for less than the window", "o", "#999999"),
     "slipping": ("score fell over the window", "v", "#E69F00"),
-    "stuck": ("no net change over the window", "s", "#D55E00"),
+    "stuck": ("at one level for the window, or back where it was", "s", "#D55E00"),
 }
 SUSTAINING_FROM = 4.5
+
+
+def directorate_scores() -> pd.DataFrame:
+    """The course's directorate: monthly progress scores of its ten projects, January 2024 to
+    March 2025, as ``project, month (YYYY-MM text), score``.
+
+    This is the one score history of the course's teams: the notebooks load it rather than
+    type scores again. The scores of the teams with a course data set (Willow ward:
+    ``violence``, the North CMHT: ``did_not_attend``, Cedar ward: ``falls``) agree with their
+    charts, which the course's tests check.
+
+    >>> scores = directorate_scores()
+    >>> scores[(scores["project"] == "Cedar ward: fewer falls")
+    ...        & (scores["month"] == "2024-12")]["score"].tolist()
+    [3.5]
+    """
+    text = resources.files("icp_helpers").joinpath("directorate_scores.csv").read_text("utf-8")
+    return pd.read_csv(io.StringIO(text), dtype={"project": str, "month": str, "score": float})
 
 
 def _window(months: object) -> int:

@@ -1,9 +1,16 @@
 """The project progress scale (0.5 to 5.0): levels, validated scores, suggestions, stuck teams.
 
+The scale is the Institute for Healthcare Improvement's (IHI) assessment scale for improvement
+collaboratives, as QI platforms such as Life QI use it, with a 0.5 level for a project that has
+only been identified. It scores progress towards the project's goals and how far its changes are
+in use: a signal on a run or control chart is one kind of evidence of improvement in the
+measures, not the scale itself. The definitions here are the course's wording of the published
+ones.
+
 >>> ProgressScore(2.5).label
 'Changes tested, no improvement yet'
->>> suggestion = suggest_score({"charter": True, "team": True, "changes_tested": True,
-...                             "improvement": "modest"})
+>>> suggestion = suggest_score({"charter": True, "team": True, "successful_tests": True,
+...                             "results_achieved": 0.2})
 >>> float(suggestion.score)
 3.0
 """
@@ -20,14 +27,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from icp_helpers.check import shown
-from icp_helpers.fields import FieldError, choose, reject_unknown_keys
+from icp_helpers.fields import FieldError, reject_unknown_keys
 
 __all__ = [
-    "IMPROVEMENT_LEVELS",
     "LEVELS",
     "PROGRESS_SCALE",
     "ProgressLevel",
     "ProgressScore",
+    "RESULTS_FOR",
     "ScoreSuggestion",
     "find_stuck_projects",
     "months_at_latest_level",
@@ -48,60 +55,72 @@ class ProgressLevel:
 
 
 PROGRESS_SCALE: tuple[ProgressLevel, ...] = (
-    ProgressLevel(0.5, "Intent to participate", "The team has said it wants to take part."),
+    ProgressLevel(
+        0.5,
+        "Intent to participate",
+        "The project has been chosen, but no charter has been completed and no team formed yet.",
+    ),
     ProgressLevel(
         1.0,
         "Charter and team established",
-        "A charter is agreed with the sponsor and a team, including people with lived "
-        "experience where possible, has been formed.",
+        "The charter has been completed and reviewed with the sponsor and people have been "
+        "named to the team; no project work has been done yet.",
     ),
     ProgressLevel(
         1.5,
         "Planning begun",
-        "The team is working on its aim, measures and understanding of the system (process "
-        "map, driver diagram).",
+        "The team is organising the project: the resources it needs, where to start, the "
+        "materials and a schedule of meetings.",
     ),
     ProgressLevel(
         2.0,
         "Activity but no changes",
-        "Baseline data are being collected and change ideas chosen, but no change has been "
-        "tested yet.",
+        "The team's first cycles are for learning: planning, measurement, baseline data, "
+        "studying the process and asking the people who use it; no change has been tested yet.",
     ),
     ProgressLevel(
         2.5,
         "Changes tested, no improvement yet",
-        "PDSA cycles are under way but the measures show no improvement yet.",
+        "The first cycles testing changes have begun; most goals have a measure, shown on a "
+        "chart with its target, but nothing has improved yet.",
     ),
     ProgressLevel(
         3.0,
         "Modest improvement",
-        "The measures show early signs of improvement (e.g. a run chart moving the right "
-        "way), not yet a signal.",
+        "Some changes have been tested successfully and are in use on a small scale; there is "
+        "early, often anecdotal, evidence of improvement and about a fifth of the expected "
+        "results have been achieved.",
     ),
     ProgressLevel(
-        3.5, "Improvement", "A signal of improvement on the outcome or key process measures."
+        3.5,
+        "Improvement",
+        "Testing and implementation continue, and the project's measures show further "
+        "improvement towards its goals.",
     ),
     ProgressLevel(
         4.0,
         "Significant improvement",
-        "A clear signal of improvement on the outcome measure, approaching the aim.",
+        "The expected results are achieved in the main parts of the system, implementation "
+        "(training, communication) has begun across the whole project, and half or more of the "
+        "goals have been reached.",
     ),
     ProgressLevel(
         4.5,
         "Sustainable improvement",
-        "Significant improvement held for months, with the changes built into daily work.",
+        "Data on the key measures begin to show that the changes' impact is being sustained.",
     ),
     ProgressLevel(
         5.0,
         "Outstanding sustainable results",
-        "The aim is met and the improvement has been sustained; the team is ready to spread.",
+        "Implementation is complete, every goal and expected result has been achieved, and the "
+        "organisation has made the changes permanent.",
     ),
 )
 LEVELS: tuple[float, ...] = tuple(level.score for level in PROGRESS_SCALE)
-IMPROVEMENT_LEVELS = ("none", "modest", "improvement", "significant")
+#: The share of the expected results (0 to 1) that 3.0, 4.0 and 5.0 ask for: "about a fifth",
+#: "half or more" and "all" of them.
+RESULTS_FOR: dict[float, float] = {3.0: 0.2, 4.0: 0.5, 5.0: 1.0}
 _MONTH_TEXT = re.compile(r"\d{4}-\d{2}(-\d{2})?")
-#: Months of sustained significant improvement needed for 4.5 and 5.0.
-SUSTAINED_MONTHS = {4.5: 3, 5.0: 6}
 
 
 def scale_table() -> pd.DataFrame:
@@ -184,72 +203,102 @@ class ScoreSuggestion:
     reasons: tuple[str, ...]
 
 
-_FLAGS = ("charter", "team", "planning", "activity", "changes_tested", "aim_met")
-_EVIDENCE_KEYS = (*_FLAGS, "improvement", "sustained_months")
+_FLAGS = (
+    "charter",
+    "team",
+    "planning",
+    "activity",
+    "changes_tested",
+    "successful_tests",
+    "measures_improved",
+    "implementation_begun",
+    "sustained",
+    "changes_permanent",
+)
+_EVIDENCE_KEYS = (*_FLAGS, "results_achieved")
+#: Keys of the course's earlier, home-made scale, and what replaced each one.
+_REPLACED = {
+    "improvement": "measures_improved=True/False and results_achieved (a share from 0 to 1)",
+    "sustained_months": "sustained=True/False (do the data show the improvement holding?)",
+    "aim_met": "results_achieved=1 and changes_permanent=True",
+}
+
+
+def _read_flag(evidence: Mapping[str, object], flag: str) -> bool:
+    value = evidence.get(flag, False)
+    if (
+        flag == "changes_tested"
+        and isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+    ):
+        if int(value) < 0:
+            raise FieldError("changes_tested must be True/False or a count of 0 or more")
+        return int(value) > 0
+    if not isinstance(value, bool):
+        raise FieldError(f"{flag} must be True or False, not {shown(value)}")
+    return value
+
+
+def _read_share(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise FieldError(
+            "results_achieved must be a share from 0 to 1 of the expected results achieved "
+            f"(e.g. 0.2 for about a fifth), not {shown(value)}"
+        )
+    share = float(value)
+    if not 0 <= share <= 1:
+        hint = f" (for {shown(value)}%, write {share / 100:g})" if 1 < share <= 100 else ""
+        raise FieldError(
+            f"results_achieved must be a share from 0 to 1, not {shown(value)}{hint}; "
+            "1 means every goal has been reached"
+        )
+    return share
 
 
 def _read_evidence(evidence: Mapping[str, object]) -> dict[str, object]:
     if not isinstance(evidence, Mapping):
         raise FieldError(
             "evidence must be a dict such as {'charter': True, 'team': True, "
-            f"'improvement': 'none'}}, not {type(evidence).__name__}"
+            f"'changes_tested': 2}}, not {type(evidence).__name__}"
         )
+    for key, instead in _REPLACED.items():
+        if key in evidence:
+            raise FieldError(
+                f"the evidence key {key!r} is not part of the progress scale; give {instead}"
+            )
     reject_unknown_keys(evidence.keys(), _EVIDENCE_KEYS, "the evidence")
-    clean: dict[str, object] = {}
-    for flag in _FLAGS:
-        value = evidence.get(flag, False)
-        if flag == "changes_tested" and isinstance(value, int) and not isinstance(value, bool):
-            if value < 0:
-                raise FieldError("changes_tested must be True/False or a count of 0 or more")
-            value = value > 0
-        if not isinstance(value, bool):
-            raise FieldError(f"{flag} must be True or False, not {shown(value)}")
-        clean[flag] = value
-    clean["improvement"] = choose(
-        evidence.get("improvement", "none"), IMPROVEMENT_LEVELS, "improvement"
-    )
-    months = evidence.get("sustained_months", 0)
-    if isinstance(months, bool) or not isinstance(months, numbers.Integral) or months < 0:
-        raise FieldError(
-            f"sustained_months must be a whole number of months, 0 or more, not {shown(months)}"
-        )
-    clean["sustained_months"] = int(months)
+    clean: dict[str, object] = {flag: _read_flag(evidence, flag) for flag in _FLAGS}
+    clean["results_achieved"] = _read_share(evidence.get("results_achieved", 0.0))
     return clean
 
 
-def _short_of_five(e: dict[str, object], months: int) -> str:
-    gaps = [] if e["aim_met"] else ["the aim has not been met"]
-    if months < SUSTAINED_MONTHS[5.0]:
-        gaps.append(
-            f"the improvement has been sustained for {months} months, fewer than "
-            f"{SUSTAINED_MONTHS[5.0]}"
-        )
-    return " and ".join(gaps)
+def _share_text(share: float) -> str:
+    return f"{share:.0%} of the expected results"
 
 
 def _ladder(e: dict[str, object]) -> list[tuple[float, bool, str, str]]:
     """(level, reached?, evidence when reached, what is missing) for each level above 0.5."""
-    gain = IMPROVEMENT_LEVELS.index(str(e["improvement"]))
-    months = int(str(e["sustained_months"]))
-    tested = bool(e["changes_tested"])
+    share = float(str(e["results_achieved"]))
+    succeeded = bool(e["successful_tests"])
+    tested = bool(e["changes_tested"]) or succeeded
     return [
         (
             1.0,
             bool(e["charter"] and e["team"]),
             "a charter and a team are in place",
-            "there is no agreed charter and team yet",
+            "there is no completed charter and team yet",
         ),
         (
             1.5,
             bool(e["planning"] or e["activity"] or tested),
-            "planning has begun",
-            "planning (aim, measures, driver diagram) has not begun",
+            "planning for the project has begun",
+            "planning (resources, where to start, meetings) has not begun",
         ),
         (
             2.0,
             bool(e["activity"] or tested),
-            "there is activity, such as baseline data",
-            "there is no activity yet, such as baseline data",
+            "there is activity, such as baseline data or a study of the process",
+            "there is no activity yet, such as baseline data or a study of the process",
         ),
         (
             2.5,
@@ -259,34 +308,39 @@ def _ladder(e: dict[str, object]) -> list[tuple[float, bool, str, str]]:
         ),
         (
             3.0,
-            gain >= 1,
-            "the measures show modest improvement",
-            "the measures show no improvement yet",
+            succeeded and share >= RESULTS_FOR[3.0],
+            f"some changes were tested successfully and {_share_text(share)} are achieved",
+            "no change has been tested successfully and put into use on a small scale yet"
+            if not succeeded
+            else f"{_share_text(share)} are achieved, less than about a fifth",
         ),
         (
             3.5,
-            gain >= 2,
-            "the measures show improvement",
-            "the improvement is modest, not yet a signal",
+            bool(e["measures_improved"]),
+            "the project's measures show further improvement",
+            "the project's measures do not yet show further improvement towards the goals",
         ),
         (
             4.0,
-            gain >= 3,
-            "the improvement is significant",
-            "the improvement is not yet significant",
+            share >= RESULTS_FOR[4.0] and bool(e["implementation_begun"]),
+            "half or more of the goals are reached and implementation has begun across the project",
+            f"{_share_text(share)} are achieved, less than half"
+            if share < RESULTS_FOR[4.0]
+            else "implementation (training, communication) has not begun across the project",
         ),
         (
             4.5,
-            months >= SUSTAINED_MONTHS[4.5],
-            f"it has been sustained for {months} months",
-            f"the improvement has been sustained for {months} months, fewer than "
-            f"{SUSTAINED_MONTHS[4.5]}",
+            bool(e["sustained"]),
+            "the data on the key measures show the improvement holding",
+            "the data do not yet show the improvement holding",
         ),
         (
             5.0,
-            bool(e["aim_met"]) and months >= SUSTAINED_MONTHS[5.0],
-            "the aim is met and the results sustained",
-            _short_of_five(e, months),
+            share >= RESULTS_FOR[5.0] and bool(e["changes_permanent"]),
+            "every goal is reached and the changes have been made permanent",
+            f"only {_share_text(share)} are achieved"
+            if share < RESULTS_FOR[5.0]
+            else "the changes have not yet been made permanent in the organisation",
         ),
     ]
 
@@ -294,29 +348,43 @@ def _ladder(e: dict[str, object]) -> list[tuple[float, bool, str, str]]:
 def suggest_score(evidence: Mapping[str, object]) -> ScoreSuggestion:
     """Suggest a progress score from evidence, with the reasons for it.
 
-    Evidence keys (all optional): ``charter``, ``team``, ``planning``, ``activity``,
-    ``changes_tested`` (True/False or a count of PDSA cycles), ``improvement`` (one of
-    ``none``, ``modest``, ``improvement``, ``significant``), ``sustained_months`` and
-    ``aim_met``. The levels build on each other: the suggestion is the highest level whose
-    evidence, and that of every level below, is present, and the reasons say what stops the
-    next level. Testing a change counts as activity and planning.
+    Evidence keys (all optional, True or False unless said): ``charter``, ``team``,
+    ``planning``, ``activity`` (baseline data, studying the process), ``changes_tested``
+    (True/False or a count of PDSA cycles), ``successful_tests`` (some changes tested
+    successfully and in use on a small scale), ``results_achieved`` (the share, 0 to 1, of the
+    expected results or goals achieved so far), ``measures_improved`` (the project's measures
+    show further improvement, e.g. a signal on its chart), ``implementation_begun`` (training
+    and communication begun across the whole project), ``sustained`` (the data on the key
+    measures show the improvement holding) and ``changes_permanent`` (implementation complete
+    and the changes made permanent in the organisation).
+
+    The levels build on each other: the suggestion is the highest level whose evidence, and
+    that of every level below, is present, and the reasons say what stops the next level.
+    3.0 asks for about a fifth of the expected results (0.2), 4.0 for half (0.5) and 5.0 for
+    all of them (1). Testing a change counts as activity and planning; a successful test
+    counts as a test.
 
     >>> result = suggest_score({"charter": True, "team": True, "changes_tested": 4})
     >>> float(result.score)
     2.5
     >>> result.reasons[-1]
-    'Not 3.0 yet: the measures show no improvement yet.'
-    >>> float(suggest_score({"improvement": "significant", "changes_tested": True}).score)
-    0.5
+    'Not 3.0 yet: no change has been tested successfully and put into use on a small scale yet.'
+    >>> ward = {"charter": True, "team": True, "successful_tests": True, "results_achieved": 0.6,
+    ...         "measures_improved": True, "implementation_begun": True}
+    >>> float(suggest_score(ward).score)
+    4.0
+    >>> suggest_score(ward).reasons[-1]
+    'Not 4.5 yet: the data do not yet show the improvement holding.'
     """
     clean = _read_evidence(evidence)
     reached = 0.5
-    reasons = ["0.5: the team intends to take part."]
+    reasons = ["0.5: the project has been chosen."]
     for level, met, because, why_not in _ladder(clean):
         if not met:
             reasons.append(f"Not {level:.1f} yet: {why_not}.")
-            if level == 1.0 and clean["improvement"] != "none":
-                reasons.append("Agree a charter with the sponsor so the work can be scored.")
+            others = [flag for flag in _FLAGS[2:] if clean[flag]]
+            if level == 1.0 and (others or clean["results_achieved"]):
+                reasons.append("Complete a charter with the sponsor so the work can be scored.")
             break
         reached = level
         reasons.append(f"{level:.1f}: {because}.")

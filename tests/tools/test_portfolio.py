@@ -14,8 +14,13 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from icp_helpers.pdsa import FieldError  # noqa: E402
-from icp_helpers.portfolio import STATUSES, plot_portfolio, portfolio_table  # noqa: E402
-from icp_helpers.progress import LEVELS, find_stuck_projects  # noqa: E402
+from icp_helpers.portfolio import (  # noqa: E402
+    STATUSES,
+    directorate_scores,
+    plot_portfolio,
+    portfolio_table,
+)
+from icp_helpers.progress import LEVELS, find_stuck_projects, read_score_history  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"
 
@@ -175,3 +180,17 @@ def test_every_stuck_project_is_stuck_or_sustaining_in_the_table(rows, months):
             assert portfolio.loc[name, "status"] in ("stuck", "sustaining")
     moving = portfolio[portfolio["status"] == "moving"]
     assert (moving["change"] > 0).all()
+
+
+def test_the_courses_directorate_scores_are_one_valid_history():
+    scores = directorate_scores()
+    assert scores.columns.tolist() == ["project", "month", "score"]
+    clean = read_score_history(scores)  # on the scale, one score a project a month
+    assert clean["project"].nunique() == 10
+    assert (str(clean["month"].min()), str(clean["month"].max())) == ("2024-01", "2025-03")
+    for project, group in clean.groupby("project"):
+        months = group["month"].tolist()
+        assert months == list(pd.period_range(months[0], "2025-03", freq="M")), project
+    # The teams with course data sets are scored every month.
+    for team in ("Willow ward", "North CMHT", "Cedar ward"):
+        assert (clean["project"].str.startswith(team)).sum() == 15, team

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from icp_helpers.pdsa import FieldError
 from icp_helpers.progress import (
-    IMPROVEMENT_LEVELS,
     LEVELS,
     PROGRESS_SCALE,
+    RESULTS_FOR,
     ProgressScore,
     find_stuck_projects,
     read_score_history,
@@ -22,7 +22,17 @@ from icp_helpers.progress import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"
-FULL = {"charter": True, "team": True, "planning": True, "activity": True}
+#: Evidence that reaches 2.5 (changes tested, nothing improved yet).
+TESTED = {"charter": True, "team": True, "planning": True, "activity": True, "changes_tested": 3}
+#: Evidence that reaches 3.0: successful small-scale tests and about a fifth of the results.
+MODEST = {**TESTED, "successful_tests": True, "results_achieved": 0.2}
+#: Evidence that reaches 4.0.
+SIGNIFICANT = {
+    **MODEST,
+    "measures_improved": True,
+    "results_achieved": 0.5,
+    "implementation_begun": True,
+}
 
 
 def history() -> pd.DataFrame:
@@ -52,6 +62,34 @@ def test_scale_matches_the_reference_labels():
     assert all(level.definition.endswith(".") for level in PROGRESS_SCALE)
 
 
+@pytest.mark.parametrize(
+    ("score", "words"),
+    [
+        # The published definitions (IHI's assessment scale), in the course's words.
+        (0.5, ["no charter", "no team"]),
+        (1.0, ["charter", "reviewed", "no project work"]),
+        (1.5, ["resources", "where to start", "meetings"]),
+        (2.0, ["baseline data", "studying the process", "no change has been tested"]),
+        (2.5, ["testing changes have begun", "measure", "chart with its target"]),
+        (3.0, ["tested successfully", "small scale", "anecdotal", "a fifth"]),
+        (3.5, ["implementation continue", "further improvement", "goals"]),
+        (4.0, ["main parts of the system", "training, communication", "half or more"]),
+        (4.5, ["data on the key measures", "sustained"]),
+        (5.0, ["implementation is complete", "every goal", "permanent"]),
+    ],
+)
+def test_each_definition_says_what_the_published_scale_says(score, words):
+    definition = ProgressScore(score).definition.lower()
+    for word in words:
+        assert word in definition, (score, word)
+
+
+@pytest.mark.parametrize("score", LEVELS)
+def test_no_definition_makes_a_chart_signal_the_scale(score):
+    # The scale is about progress towards the goals; a signal is one kind of evidence.
+    assert "signal" not in ProgressScore(score).definition
+
+
 @pytest.mark.parametrize("value", [0.5, 1, "2.5", 5.0, "5"])
 def test_scores_on_the_scale_are_accepted(value):
     assert ProgressScore(value).value == float(value)
@@ -66,10 +104,11 @@ def test_scores_off_the_scale_are_refused(value):
 def test_score_describes_itself_and_orders():
     score = ProgressScore(3.5)
     assert str(score) == "3.5 Improvement"
-    assert score.definition.startswith("A signal of improvement")
+    assert score.definition.startswith("Testing and implementation continue")
     assert ProgressScore(2.5) < ProgressScore(3.0)
 
 
+# One pair of cases per level: just enough evidence for it, and one piece short of it.
 @pytest.mark.parametrize(
     ("evidence", "expected"),
     [
@@ -77,59 +116,89 @@ def test_score_describes_itself_and_orders():
         ({"charter": True}, 0.5),
         ({"charter": True, "team": True}, 1.0),
         ({"charter": True, "team": True, "planning": True}, 1.5),
-        ({**FULL}, 2.0),
-        ({**FULL, "changes_tested": 3}, 2.5),
-        ({**FULL, "changes_tested": 0}, 2.0),
-        ({**FULL, "changes_tested": True, "improvement": "modest"}, 3.0),
-        ({**FULL, "changes_tested": True, "improvement": "improvement"}, 3.5),
-        ({**FULL, "changes_tested": True, "improvement": "significant"}, 4.0),
-        (
-            {**FULL, "changes_tested": True, "improvement": "significant", "sustained_months": 3},
-            4.5,
-        ),
-        (
-            {**FULL, "changes_tested": True, "improvement": "significant", "sustained_months": 6},
-            4.5,
-        ),
-        (
-            {
-                **FULL,
-                "changes_tested": True,
-                "improvement": "significant",
-                "sustained_months": 6,
-                "aim_met": True,
-            },
-            5.0,
-        ),
+        ({"charter": True, "team": True, "planning": True, "activity": True}, 2.0),
+        ({**TESTED, "changes_tested": 0}, 2.0),
+        (TESTED, 2.5),
         ({"charter": True, "team": True, "changes_tested": True}, 2.5),
-        ({"changes_tested": True, "improvement": "significant"}, 0.5),
-        ({"charter": True, "team": True, "improvement": "modest"}, 1.0),
+        # 3.0: successful tests in small-scale use AND about a fifth of the results.
+        (MODEST, 3.0),
+        ({**MODEST, "successful_tests": False}, 2.5),
+        ({**MODEST, "results_achieved": 0.1}, 2.5),
+        ({"charter": True, "team": True, "successful_tests": True, "results_achieved": 0.2}, 3.0),
+        # 3.5: further improvement in the measures; a share of the results alone is not it.
+        ({**MODEST, "measures_improved": True}, 3.5),
+        ({**MODEST, "results_achieved": 0.45}, 3.0),
+        # 4.0: half the goals AND implementation begun across the project.
+        (SIGNIFICANT, 4.0),
+        ({**SIGNIFICANT, "results_achieved": 0.45}, 3.5),
+        ({**SIGNIFICANT, "implementation_begun": False}, 3.5),
+        ({**SIGNIFICANT, "measures_improved": False}, 3.0),
+        # 4.5: the data show the impact sustained.
+        ({**SIGNIFICANT, "sustained": True}, 4.5),
+        # 5.0: every goal reached AND the changes made permanent.
+        ({**SIGNIFICANT, "sustained": True, "results_achieved": 1, "changes_permanent": True}, 5.0),
+        (
+            {**SIGNIFICANT, "sustained": True, "results_achieved": 0.9, "changes_permanent": True},
+            4.5,
+        ),
+        ({**SIGNIFICANT, "sustained": True, "results_achieved": 1.0}, 4.5),
+        ({**SIGNIFICANT, "results_achieved": 1, "changes_permanent": True}, 4.0),
+        # Nothing counts without a charter and a team.
+        ({"successful_tests": True, "measures_improved": True, "results_achieved": 1}, 0.5),
+        ({"charter": True, "team": True, "measures_improved": True}, 1.0),
     ],
 )
-def test_suggestions_follow_the_scale(evidence, expected):
+def test_suggestions_follow_the_published_definitions(evidence, expected):
     assert suggest_score(evidence).score.value == expected
 
 
+def test_the_share_of_results_thresholds_are_a_fifth_a_half_and_all():
+    assert RESULTS_FOR == {3.0: 0.2, 4.0: 0.5, 5.0: 1.0}
+
+
 def test_reasons_explain_the_suggestion():
-    result = suggest_score({"charter": True, "team": True, "improvement": "modest"})
+    result = suggest_score({"charter": True, "team": True, "measures_improved": True})
     assert result.reasons == (
-        "0.5: the team intends to take part.",
+        "0.5: the project has been chosen.",
         "1.0: a charter and a team are in place.",
-        "Not 1.5 yet: planning (aim, measures, driver diagram) has not begun.",
+        "Not 1.5 yet: planning (resources, where to start, meetings) has not begun.",
     )
-    blocked = suggest_score({"changes_tested": True, "improvement": "significant"})
-    assert blocked.reasons[-1] == "Agree a charter with the sponsor so the work can be scored."
+    blocked = suggest_score({"successful_tests": True, "results_achieved": 0.5})
+    assert blocked.reasons[-1] == "Complete a charter with the sponsor so the work can be scored."
+    short = suggest_score({**MODEST, "results_achieved": 0.1})
+    assert short.reasons[-1] == (
+        "Not 3.0 yet: 10% of the expected results are achieved, less than about a fifth."
+    )
+    four = suggest_score({**SIGNIFICANT, "implementation_begun": False})
+    assert four.reasons[-1] == (
+        "Not 4.0 yet: implementation (training, communication) has not begun across the project."
+    )
+    five = suggest_score({**SIGNIFICANT, "sustained": True, "results_achieved": 1})
+    assert five.reasons[-1] == (
+        "Not 5.0 yet: the changes have not yet been made permanent in the organisation."
+    )
 
 
 @pytest.mark.parametrize(
     ("evidence", "words"),
     [
         ({"charter": "yes"}, "charter must be True or False"),
-        ({"improvment": "modest"}, "did you mean 'improvement'"),
-        ({"improvement": "lots"}, "improvement must be one of none, modest"),
-        ({"sustained_months": -1}, "sustained_months must be a whole number"),
-        ({"sustained_months": 2.5}, "sustained_months must be a whole number"),
+        ({"sucessful_tests": True}, "did you mean 'successful_tests'"),
+        (
+            {"results_achieved": 20},
+            "results_achieved must be a share from 0 to 1, not 20 (for 20%, write 0.2)",
+        ),
+        ({"results_achieved": -0.1}, "results_achieved must be a share from 0 to 1"),
+        ({"results_achieved": "half"}, "results_achieved must be a share from 0 to 1 of"),
+        ({"results_achieved": True}, "results_achieved must be a share"),
+        ({"sustained": 3}, "sustained must be True or False"),
         ({"changes_tested": -2}, "changes_tested must be True/False or a count"),
+        (
+            {"improvement": "modest"},
+            "'improvement' is not part of the progress scale; give measures_improved",
+        ),
+        ({"sustained_months": 6}, "give sustained=True/False"),
+        ({"aim_met": True}, "give results_achieved=1 and changes_permanent=True"),
         (["charter"], "evidence must be a dict"),
     ],
 )
@@ -139,17 +208,23 @@ def test_bad_evidence_is_refused(evidence, words):
     assert words in str(caught.value)
 
 
+_FLAG_NAMES = [
+    "charter",
+    "team",
+    "planning",
+    "activity",
+    "successful_tests",
+    "measures_improved",
+    "implementation_begun",
+    "sustained",
+    "changes_permanent",
+]
 _evidence = st.fixed_dictionaries(
     {},
     optional={
-        "charter": st.booleans(),
-        "team": st.booleans(),
-        "planning": st.booleans(),
-        "activity": st.booleans(),
+        **{flag: st.booleans() for flag in _FLAG_NAMES},
         "changes_tested": st.one_of(st.booleans(), st.integers(0, 20)),
-        "improvement": st.sampled_from(IMPROVEMENT_LEVELS),
-        "sustained_months": st.integers(0, 36),
-        "aim_met": st.booleans(),
+        "results_achieved": st.floats(0, 1),
     },
 )
 
@@ -159,15 +234,19 @@ _evidence = st.fixed_dictionaries(
 def test_suggestion_is_always_a_level_with_reasons(evidence):
     result = suggest_score(evidence)
     assert result.score.value in LEVELS
-    assert result.reasons[0] == "0.5: the team intends to take part."
+    assert result.reasons[0] == "0.5: the project has been chosen."
     reached = [r for r in result.reasons if r[0].isdigit()]
     assert float(reached[-1].split(":")[0]) == result.score.value
 
 
 @settings(max_examples=100, deadline=None)
-@given(evidence=_evidence, extra=st.sampled_from(["planning", "activity", "aim_met"]))
-def test_more_evidence_never_lowers_the_suggestion(evidence, extra):
-    more = {**evidence, extra: True}
+@given(evidence=_evidence, extra=st.sampled_from(_FLAG_NAMES), more_results=st.floats(0, 1))
+def test_more_evidence_never_lowers_the_suggestion(evidence, extra, more_results):
+    more = {
+        **evidence,
+        extra: True,
+        "results_achieved": max(more_results, evidence.get("results_achieved", 0.0)),
+    }
     assert suggest_score(more).score >= suggest_score(evidence).score
 
 
@@ -300,5 +379,5 @@ def test_a_numpy_score_or_count_in_a_message_reads_as_a_plain_number():
         ProgressScore(np.float64(3.1))
     assert "score 3.1 is not on the progress scale" in str(failure.value)
     with pytest.raises(FieldError) as failure:
-        suggest_score({"sustained_months": np.int64(-2)})
-    assert str(failure.value).endswith("0 or more, not -2")
+        suggest_score({"results_achieved": np.float64(-2.0)})
+    assert "share from 0 to 1, not -2" in str(failure.value)
