@@ -159,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         "passwords kept by the hub (NativeAuthenticator)",
     )
     hub.add_argument("--port", type=_positive(int), default=8000, help="the hub's port (8000)")
+    hub.add_argument(
+        "--python",
+        type=Path,
+        help="the course's Python that the hub and everyone's servers run, in a folder every "
+        "account can read, e.g. /opt/icp/bin/python (default: the one running icp)",
+    )
     hub.epilog = (
         "Account names are the roster ids in lower case; an id that cannot be a Unix name "
         "(a letter first, then letters, digits or '-') is refused. See DIR/README.md."

@@ -62,6 +62,7 @@ def cohort_hub(args: argparse.Namespace) -> int:
         facilitators=args.facilitator,
         auth=args.auth,
         ports=HubPorts(public=args.port),
+        python=args.python,
     )
     print(f"JupyterHub for cohort {folder.cohort} written to {hub.folder}")
     print(f"  trainees:      {len(hub.trainees)} account(s) ({', '.join(hub.trainees)})")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import pwd
 import shlex
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,7 @@ def write_hub(
         )
     grader = _grader_account(folder)
     python = Path(python or sys.executable)
+    _check_everyone_reaches(python)
     out = Path(out).resolve()
     hub = Hub(out, folder.course_id, trainees, staff, grader, folder.exchange, auth, ports)
     _write(hub, folder, python, ip, idle_minutes)
@@ -179,6 +181,19 @@ def _grader_account(folder: CohortFolder) -> str:
             f"the cohort folder {folder.root} belongs to uid {owner}, which has no account on "
             "this machine; give it to the grading account with chown -R."
         ) from None
+
+
+def _check_everyone_reaches(python: Path) -> None:
+    """Refuse a Python that trainees' accounts could not run (in a private folder, say)."""
+    for path in (python, python.resolve()):
+        for place in (path, *path.parents):
+            if place.exists() and not place.stat().st_mode & stat.S_IXOTH:
+                raise HubError(
+                    f"the course's Python {python} is in {place}, which other accounts cannot "
+                    "enter, so no trainee's server could start; install the course where "
+                    "everyone can read it (e.g. `python3 -m venv /opt/icp && /opt/icp/bin/pip "
+                    "install '.[facilitator]'`) and pass --python /opt/icp/bin/python."
+                )
 
 
 def _write(hub: Hub, folder: CohortFolder, python: Path, ip: str, idle_minutes: int) -> None:
@@ -235,7 +250,7 @@ def _write(hub: Hub, folder: CohortFolder, python: Path, ip: str, idle_minutes: 
     atomic_write(
         hub.unit,
         SYSTEMD_UNIT.format(
-            course_id=hub.course_id, state=state, bin=bin_dir, config=hub.config, out=out
+            course_id=hub.course_id, state=state, bin=bin_dir, config=hub.config, python=python
         ),
     )
     hub.unit.chmod(0o644)
@@ -254,7 +269,7 @@ def _write(hub: Hub, folder: CohortFolder, python: Path, ip: str, idle_minutes: 
             trainees=len(hub.trainees),
             exchange=hub.exchange,
             idle=idle_minutes,
-            bin=bin_dir,
+            python=python,
             login_note=_LOGIN_NOTES[hub.auth],
         ),
     )

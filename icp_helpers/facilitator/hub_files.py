@@ -127,7 +127,7 @@ if SETTINGS["auth"] == "native":
 # with the course's Python (JupyterLab, nbgrader, icp_helpers and its kernel) and the
 # learner's nbgrader extensions only
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [f"{SETTINGS['bin']}/jupyterhub-singleuser"]
+c.Spawner.cmd = [SETTINGS["python"], "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = {"JUPYTER_CONFIG_PATH": SETTINGS["learner_config"], "PATH": path}
@@ -154,7 +154,7 @@ c.JupyterHub.services = [
         # the cohort's formgrader, as the account that owns the cohort folder, in it
         "name": course,
         "url": f"http://127.0.0.1:{SETTINGS['formgrader_port']}",
-        "command": [f"{SETTINGS['bin']}/jupyterhub-singleuser"],
+        "command": [SETTINGS["python"], "-m", "jupyterhub.singleuser"],
         "user": SETTINGS["grader"],
         "cwd": SETTINGS["cohort_folder"],
         "environment": {"JUPYTER_CONFIG_PATH": SETTINGS["formgrader_config"], "PATH": path},
@@ -214,7 +214,7 @@ After=network.target
 User=root
 WorkingDirectory={state}
 Environment=PATH={bin}:/usr/local/bin:/usr/bin:/bin
-ExecStart={bin}/jupyterhub -f {config}
+ExecStart={python} -m jupyterhub -f {config}
 Restart=on-failure
 
 [Install]
@@ -244,7 +244,8 @@ Install configurable-http-proxy (`sudo npm install -g configurable-http-proxy`),
     sudo systemctl enable --now {unit}
     journalctl -u {unit} -f            # its log
 
-(or, to try it by hand: `cd {out}/state && sudo {bin}/jupyterhub -f {out}/jupyterhub_config.py`).
+(or, to try it by hand: `cd {out}/state && sudo {python} -m jupyterhub -f jupyterhub_config.py`
+with the path of jupyterhub_config.py in full).
 It listens on http://{ip}:{port}. Trainees see the Assignments tab in JupyterLab
 (Nbgrader > Assignments) to fetch, validate and submit, and later fetch their feedback.
 Servers idle for {idle} minutes are stopped (their files stay).

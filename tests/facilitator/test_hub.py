@@ -21,6 +21,8 @@ from .conftest import FIXTURES, ROOT, icp
 
 pytest.importorskip("jupyterhub", reason="pip install '.[facilitator]' (JupyterHub)")
 
+#: A Python every account can run, as a trust server's course install is (/opt/icp/bin/python).
+SHARED_PYTHON = Path("/usr/bin/python3")
 #: The fixture roster's ids (tests/fixtures/facilitator/roster.csv).
 TRAINEES = ["t01", "t02", "t03", "t04"]
 
@@ -54,7 +56,11 @@ def test_the_written_hub_loads_in_jupyterhub_with_the_cohort_s_settings(hub_coho
 
     out = tmp_path / "hub"
     hub = write_hub(
-        hub_cohort, out, facilitators=["Coach-A", "coach-b"], ports=HubPorts(public=8123)
+        hub_cohort,
+        out,
+        facilitators=["Coach-A", "coach-b"],
+        ports=HubPorts(public=8123),
+        python=SHARED_PYTHON,
     )
     config = _load(out)
     app = JupyterHub(config=config)
@@ -67,7 +73,7 @@ def test_the_written_hub_loads_in_jupyterhub_with_the_cohort_s_settings(hub_coho
     assert auth.admin_users == {"coach-a", "coach-b"}
     spawner = LocalProcessSpawner(config=config)
     assert spawner.environment["JUPYTER_CONFIG_PATH"] == str(out / "jupyter" / "learner")
-    assert Path(spawner.cmd[0]).name == "jupyterhub-singleuser"
+    assert spawner.cmd == [str(SHARED_PYTHON), "-m", "jupyterhub.singleuser"]
 
     assert app.load_groups == {
         "formgrade-icp-cohort-10": {"users": ["coach-a", "coach-b"]},
@@ -119,9 +125,7 @@ def test_the_written_hub_loads_in_jupyterhub_with_the_cohort_s_settings(hub_coho
     assert stat.S_IMODE((out / "state").stat().st_mode) == 0o700
     assert stat.S_IMODE((out / "create-accounts.sh").stat().st_mode) == 0o700
     unit = hub.unit.read_text()
-    assert (
-        f"ExecStart={Path(spawner.cmd[0]).parent}/jupyterhub -f {out}/jupyterhub_config.py" in unit
-    )
+    assert f"ExecStart={SHARED_PYTHON} -m jupyterhub -f {out}/jupyterhub_config.py" in unit
 
 
 def test_native_authentication_lets_facilitators_authorise_sign_ups(hub_cohort, tmp_path):
@@ -130,7 +134,9 @@ def test_native_authentication_lets_facilitators_authorise_sign_ups(hub_cohort, 
 
     from icp_helpers.facilitator.hub import write_hub
 
-    write_hub(hub_cohort, tmp_path / "hub", facilitators=["coach"], auth="native")
+    write_hub(
+        hub_cohort, tmp_path / "hub", facilitators=["coach"], auth="native", python=SHARED_PYTHON
+    )
     config = _load(tmp_path / "hub")
     assert JupyterHub(config=config).authenticator_class is NativeAuthenticator
     # (NativeAuthenticator itself needs the hub's database to be made)
@@ -159,7 +165,16 @@ def test_a_roster_id_that_cannot_be_an_account_is_refused_in_one_line(
     )
     assert icp(hub_cohort, "roster", "import", "10", str(roster)).returncode == 0
     done = icp(
-        hub_cohort, "cohort", "hub", "10", "--out", str(tmp_path / "hub"), "--facilitator", "coach"
+        hub_cohort,
+        "cohort",
+        "hub",
+        "10",
+        "--out",
+        str(tmp_path / "hub"),
+        "--facilitator",
+        "coach",
+        "--python",
+        str(SHARED_PYTHON),
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr
@@ -173,7 +188,16 @@ def test_the_gradebook_password_is_never_printed_nor_written(hub_cohort, tmp_pat
     settings["db_url"] = "postgresql://coach:s3cret-pw@db.trust.example:5432/icp_cohort_10"
     settings_file.write_text(json.dumps(settings))
     done = icp(
-        hub_cohort, "cohort", "hub", "10", "--out", str(tmp_path / "hub"), "--facilitator", "coach"
+        hub_cohort,
+        "cohort",
+        "hub",
+        "10",
+        "--out",
+        str(tmp_path / "hub"),
+        "--facilitator",
+        "coach",
+        "--python",
+        str(SHARED_PYTHON),
     )
     assert done.returncode == 0, done.stderr
     assert "postgresql://coach:***@db.trust.example:5432/icp_cohort_10" in done.stdout
@@ -198,7 +222,7 @@ def test_a_hub_that_could_not_work_is_refused(hub_cohort, tmp_path, change, mess
         settings["exchange"] = None
         settings_file.write_text(json.dumps(settings))
     staff = {"no-facilitator": [], "trainee-facilitator": ["--facilitator", "T01"]}
-    args = staff.get(change, ["--facilitator", "coach"])
+    args = [*staff.get(change, ["--facilitator", "coach"]), "--python", str(SHARED_PYTHON)]
     done = icp(hub_cohort, "cohort", "hub", "10", "--out", str(tmp_path / "hub"), *args)
     assert done.returncode == 2 and message in done.stderr, done.stderr
 
@@ -207,7 +231,16 @@ def test_a_hub_that_could_not_work_is_refused(hub_cohort, tmp_path, change, mess
 def test_a_cohort_folder_owned_by_root_is_refused(hub_cohort, tmp_path):
     os.chown(hub_cohort.root, 0, -1)
     done = icp(
-        hub_cohort, "cohort", "hub", "10", "--out", str(tmp_path / "hub"), "--facilitator", "coach"
+        hub_cohort,
+        "cohort",
+        "hub",
+        "10",
+        "--out",
+        str(tmp_path / "hub"),
+        "--facilitator",
+        "coach",
+        "--python",
+        str(SHARED_PYTHON),
     )
     assert done.returncode == 2
     assert "must not run as root" in done.stderr and "chown -R icp-grader" in done.stderr
@@ -216,7 +249,7 @@ def test_a_cohort_folder_owned_by_root_is_refused(hub_cohort, tmp_path):
 def test_the_accounts_script_refuses_to_run_without_root(hub_cohort, tmp_path):
     from icp_helpers.facilitator.hub import write_hub
 
-    write_hub(hub_cohort, tmp_path / "hub", facilitators=["coach"])
+    write_hub(hub_cohort, tmp_path / "hub", facilitators=["coach"], python=SHARED_PYTHON)
     script = tmp_path / "hub" / "create-accounts.sh"
     command = ["sh", str(script)]
     if os.geteuid() == 0:  # as an account that is not root, from where it can read it
@@ -232,3 +265,28 @@ def test_the_accounts_script_refuses_to_run_without_root(hub_cohort, tmp_path):
             shutil.rmtree(command[-1].rsplit("/", 1)[0])
     assert done.returncode == 2
     assert "run it as root" in done.stderr
+
+
+def test_a_python_other_accounts_cannot_reach_is_refused(hub_cohort, tmp_path):
+    private = tmp_path / "private"
+    (private / "bin").mkdir(parents=True)
+    python = private / "bin" / "python"
+    python.write_text("")
+    python.chmod(0o755)
+    private.chmod(0o700)  # like a home folder, or /root
+    done = icp(
+        hub_cohort,
+        "cohort",
+        "hub",
+        "10",
+        "--out",
+        str(tmp_path / "hub"),
+        "--facilitator",
+        "coach",
+        "--python",
+        str(python),
+    )
+    assert done.returncode == 2
+    assert f"is in {private}, which other accounts cannot enter" in done.stderr
+    assert "--python /opt/icp/bin/python" in done.stderr
+    assert not (tmp_path / "hub").exists()
