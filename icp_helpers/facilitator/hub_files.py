@@ -18,6 +18,7 @@ from icp_helpers.facilitator.cohort_folder import SETTINGS_FILE, CohortFolder
 
 _EXTENSION = "nbgrader.server_extensions.{}"
 _LAB = "@jupyter/nbgrader:{}"
+_NEWS = "@jupyterlab/apputils-extension:announcements"
 
 
 def _profile(server: dict[str, bool], lab_off: list[str], extra: dict) -> dict[str, str]:
@@ -29,6 +30,8 @@ def _profile(server: dict[str, bool], lab_off: list[str], extra: dict) -> dict[s
         }
     }
     page = {"disabledExtensions": {_LAB.format(name): True for name in lab_off}}
+    # no "Would you like to get notified about official Jupyter news?" on a trust's server
+    page["disabledExtensions"][_NEWS] = True
     return {
         "jupyter_server_config.json": json.dumps(server_config, indent=2) + "\n",
         "labconfig/page_config.json": json.dumps(page, indent=2) + "\n",

@@ -102,6 +102,7 @@ def test_the_written_hub_loads_in_jupyterhub_with_the_cohort_s_settings(hub_coho
         "@jupyter/nbgrader:formgrader",
         "@jupyter/nbgrader:create-assignment",
         "@jupyter/nbgrader:course-list",
+        "@jupyterlab/apputils-extension:announcements",
     }
     # their nbgrader knows the course and exchange, and nothing of the gradebook
     nbgrader_config = _load(learner, "nbgrader_config.py")
