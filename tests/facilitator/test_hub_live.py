@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -168,11 +169,17 @@ def _shared_python(base: Path) -> Path:
     system = Path("/usr/bin") / version
     if not system.exists():
         pytest.skip(f"needs {system} (the same Python version, where every account can run it)")
+    ours = Path(sys.prefix)
+    here = ours / "lib" / version / "site-packages"
+    for needed in (ROOT, here):
+        closed = [p for p in (needed, *needed.parents) if not p.stat().st_mode & stat.S_IXOTH]
+        if closed:
+            pytest.skip(
+                f"{closed[0]} is closed to other accounts, so trainees could not use {needed}"
+            )
     venv = base / "venv"
     subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
-    ours = Path(sys.prefix)
     site_packages = venv / "lib" / version / "site-packages"
-    here = ours / "lib" / version / "site-packages"
     (site_packages / "icp_course.pth").write_text(f"import site; site.addsitedir({str(here)!r})\n")
     data = venv / "share" / "jupyter"
     data.mkdir(parents=True)
