@@ -136,6 +136,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="nbgrader exchange folder on a shared machine or JupyterHub "
         "(default: none; releases are zipped for e-mail)",
     )
+    hub = add(
+        "hub",
+        _facilitator("cohort_hub"),
+        "write a ready-to-run JupyterHub for a cohort (accounts, formgrader, exchange)",
+        into=cohort_verbs,
+    )
+    hub.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    hub.add_argument(
+        "--facilitator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a facilitator's account (repeat for each): the hub's admins, who reach the "
+        "formgrader",
+    )
+    hub.add_argument(
+        "--auth",
+        choices=["pam", "native"],
+        default="pam",
+        help="how people log in: pam, the server's Unix passwords (default), or native, "
+        "passwords kept by the hub (NativeAuthenticator)",
+    )
+    hub.add_argument("--port", type=_positive(int), default=8000, help="the hub's port (8000)")
+    hub.add_argument(
+        "--python",
+        type=Path,
+        help="the course's Python that the hub and everyone's servers run, in a folder every "
+        "account can read, e.g. /opt/icp/bin/python (default: the one running icp)",
+    )
+    hub.epilog = (
+        "Account names are the roster ids in lower case; an id that cannot be a Unix name "
+        "(a letter first, then letters, digits or '-') is refused. See DIR/README.md."
+    )
     for verb, summary in [
         ("show", "check a cohort's schedule and print its calendar"),
         ("ics", "write the cohort's calendar as an iCalendar file"),

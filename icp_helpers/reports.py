@@ -410,8 +410,7 @@ def sponsor_update_html(update: SponsorUpdate) -> str:
             body.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
         if heading == "Headline measure":
             body.append(
-                f'<img id="headline-chart" alt="{esc(alt_text)}" '
-                f'src="data:image/png;base64,{png}">'
+                f'<img id="headline-chart" alt="{esc(alt_text)}" src="data:image/png;base64,{png}">'
             )
         body.append("</section>")
     body.append(f"<footer>Monthly sponsor update for {esc(update.month)}.</footer>")

@@ -373,9 +373,7 @@ def _draw_point_types(ax: Axes, xs: np.ndarray, points: pd.DataFrame) -> list[Li
     return handles
 
 
-def _edge_labels(
-    last: pd.DataFrame, show: Callable[[float], str]
-) -> list[tuple[str, float, str]]:
+def _edge_labels(last: pd.DataFrame, show: Callable[[float], str]) -> list[tuple[str, float, str]]:
     """(text, value, colour) labels for the last period's mean, limits and target."""
     labels = []
     for name, col, role in (

@@ -330,9 +330,7 @@ def _part_bounds(points: pd.DataFrame) -> list[tuple[int, int]]:
     return list(zip(starts, starts[1:] + [len(part)], strict=True))
 
 
-def _label_lines(
-    ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, show: Any
-) -> None:
+def _label_lines(ax: Axes, last: pd.DataFrame, chart: str, has_limits: bool, show: Any) -> None:
     """Label the last part's centre line, limits and target with their values at the right."""
     names = [("Median" if chart == "run" else "CL", "cl", COLOURS["centre"])]
     if has_limits:

@@ -52,6 +52,28 @@ def cohort_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cohort_hub(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.hub import AUTHENTICATORS, HubPorts, write_hub
+
+    folder = _folder(args)
+    hub = write_hub(
+        folder,
+        args.out,
+        facilitators=args.facilitator,
+        auth=args.auth,
+        ports=HubPorts(public=args.port),
+        python=args.python,
+    )
+    print(f"JupyterHub for cohort {folder.cohort} written to {hub.folder}")
+    print(f"  trainees:      {len(hub.trainees)} account(s) ({', '.join(hub.trainees)})")
+    print(f"  facilitators:  {', '.join(hub.facilitators)} (admins; formgrader as {hub.grader})")
+    print(f"  log in with:   {AUTHENTICATORS[hub.auth]}")
+    print(f"  exchange:      {hub.exchange}")
+    print(f"  gradebook:     {masked_url(folder.db_url)}")
+    print(f"Next: sudo sh {hub.folder / 'create-accounts.sh'}, then see {hub.folder / 'README.md'}")
+    return 0
+
+
 def cohort_show(args: argparse.Namespace) -> int:
     print(calendar_text(_schedule(args)), end="")
     return 0
