@@ -1,4 +1,4 @@
-"""The one register of teams and projects: it agrees with the data dictionaries and refuses drift."""
+"""The one register of teams and projects: it agrees with the data dictionaries, refuses drift."""
 
 from __future__ import annotations
 
