@@ -94,7 +94,8 @@ def course_files() -> list[Path]:
     patterns = ["source/*/*.csv", "source/*/*.yaml", "source/*/*.yml", "README.md",
                 "CONTRIBUTING.md", "course/*.md", "course/*.yml", "course/rubrics/*.yml",
                 "icp_helpers/**/*.py", "icp_helpers/datasets/data/dictionaries.yaml",
-                "tests/fixtures/*/wrong_answers.yml", "tests/fixtures/tools/*"]
+                "tests/fixtures/*/wrong_answers.yml", "tests/fixtures/tools/*.yaml",
+                "tests/fixtures/tools/*.json", "tests/fixtures/tools/*.csv"]
     return sorted({path for pattern in patterns for path in ROOT.glob(pattern) if path.is_file()})
 
 
