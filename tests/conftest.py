@@ -62,6 +62,8 @@ def pytest_report_header() -> str:
 FIXTURES = ROOT / "tests" / "fixtures"
 LOOK_ALIKES = FIXTURES / "grading" / "look_alikes.yml"
 STOCK_SHARDS = 2
+#: This xdist worker ("gw0", "gw1", ...), or "master" without xdist (``-p no:xdist`` too).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
 @contextmanager
@@ -75,22 +77,42 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class BuildFailed(RuntimeError):
+    """A shared set-up that failed earlier this session (the first failure's message)."""
+
+
 def build_once(folder: Path, build: Callable[[Path], None]) -> Path:
-    """``folder``, built by ``build(folder)`` unless a worker already built it this session."""
+    """``folder``, built by ``build(folder)`` unless a worker already built it this session.
+
+    A build that fails is not tried again: every later caller, on any worker, gets
+    :class:`BuildFailed` with the first failure's message at once, so that one broken set-up
+    fails the tests that use it (quickly) and no others.
+    """
     with _locked(folder.with_name(folder.name + ".lock")):
+        failed = folder.with_name(folder.name + ".failed")
+        if failed.exists():
+            raise BuildFailed(failed.read_text(encoding="utf-8"))
         if not (folder / ".built").exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-            build(folder)
+            try:
+                build(folder)
+            except BaseException as error:
+                failed.write_text(
+                    f"building {folder.name} failed earlier this session: "
+                    f"{type(error).__name__}: {error}",
+                    encoding="utf-8",
+                )
+                raise
             (folder / ".built").touch()
     return folder
 
 
 @pytest.fixture(scope="session")
-def shared_folder(tmp_path_factory, worker_id) -> Path:
+def shared_folder(tmp_path_factory) -> Path:
     """One folder for the whole session, the same for every xdist worker."""
     base = tmp_path_factory.getbasetemp()
-    return (base if worker_id == "master" else base.parent) / "shared"
+    return (base.parent if WORKER.startswith("gw") else base) / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -329,13 +351,14 @@ def _asks_for_a_trial(item: pytest.Item) -> bool:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _build_my_share_of_the_trials(request, trial_grading, worker_id) -> None:
+def _build_my_share_of_the_trials(request, trial_grading) -> None:
     """Each xdist worker builds its share of the trials first, so that the workers grade
     different assignments side by side instead of waiting for each other's.
 
     Shares are dealt largest first to the worker with the least so far; a worker that then
     needs another worker's trial waits for it (see :func:`build_once`). Nothing is built
-    when no collected test asks for a trial (``make test-fast``).
+    when no collected test asks for a trial (``make test-fast``). A trial that fails to build
+    fails the tests that use it, not every test of this worker.
     """
     wanted = sorted(
         {
@@ -346,7 +369,7 @@ def _build_my_share_of_the_trials(request, trial_grading, worker_id) -> None:
         }
     )
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    me = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    me = int(WORKER.removeprefix("gw")) if WORKER.startswith("gw") else 0
     loads = [0] * workers
     mine = []
     for assignment in sorted(wanted, key=_trial_cost, reverse=True):
@@ -355,4 +378,7 @@ def _build_my_share_of_the_trials(request, trial_grading, worker_id) -> None:
         if chosen == me:
             mine.append(assignment)
     for assignment in mine:
-        trial_grading(assignment)
+        try:
+            trial_grading(assignment)
+        except Exception:  # noqa: BLE001 - only the tests that use this trial should fail
+            continue

@@ -4,7 +4,7 @@ without extras, as README.md's "For learners working alone" says.
 There, nbgrader is absent and JupyterLab has no nbgrader extension, every module the notebooks
 use imports, a release notebook filled with the solution passes every self-check, the
 start-here notebook runs, and ``icp`` says how to install the facilitator tools. The install
-takes one to two minutes (pip reuses its wheel cache), once for the module.
+takes one to two minutes (pip reuses its wheel cache), once for the session.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 
 from icp_helpers.course.answers import filled_release
 
+from .conftest import build_once
 from .test_learner_install import INSTALL_HINT, learner_modules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,32 +38,37 @@ LEARNER_ENV = {
 }
 
 
-@pytest.fixture(scope="module")
-def learner_python(tmp_path_factory) -> Path:
-    """The Python of a fresh virtual environment with the project installed without extras.
+@pytest.fixture(scope="session")
+def learner_python(shared_folder) -> Path:
+    """The Python of a fresh virtual environment with the project installed without extras,
+    made once per session and shared by every test worker (tests only run things in it).
 
     The project is copied first, so that building it leaves nothing in this repository."""
-    work = tmp_path_factory.mktemp("learner")
-    project = work / "course"
-    project.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, project / name)
-    shutil.copytree(
-        ROOT / "icp_helpers", project / "icp_helpers", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    started = time.monotonic()
-    venv.create(work / "venv", with_pip=True)
-    python = work / "venv" / "bin" / "python"
-    installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-compile", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=LEARNER_ENV,
-    )
-    assert installed.returncode == 0, installed.stderr[-3000:]
-    print(f"\nfresh learner install: {time.monotonic() - started:.0f} s")
-    return python
+
+    def install(work: Path) -> None:
+        project = work / "course"
+        project.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, project / name)
+        shutil.copytree(
+            ROOT / "icp_helpers",
+            project / "icp_helpers",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        started = time.monotonic()
+        venv.create(work / "venv", with_pip=True)
+        installed = subprocess.run(
+            [str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet",
+             "--no-compile", str(project)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=LEARNER_ENV,
+        )
+        assert installed.returncode == 0, installed.stderr[-3000:]
+        print(f"\nfresh learner install: {time.monotonic() - started:.0f} s")
+
+    return build_once(shared_folder / "learner-venv", install) / "venv" / "bin" / "python"
 
 
 def _run(python: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -283,7 +283,12 @@ def ip_lines(d: PartData) -> Lines:
 
 
 def g_lines(d: PartData) -> Lines:
-    """G chart: limits from the mean m, m +/- 3 x sqrt(m(m + 1)), LCL >= 0; CL is the median."""
+    """G chart: limits from the mean m, m +/- 3 x sqrt(m(m + 1)), LCL >= 0; CL as qicharts2's.
+
+    The centre line is the median, qicharts2's convention (about half the skewed gaps fall either
+    side of it, as the run rules expect); Benneyan's g chart, where the method comes from,
+    draws the mean.
+    """
     mean = _nanmean(d.y[d.base])
     lines = _clip(_around(d.y, _full(mean, d.y), _full(np.sqrt(mean * (mean + 1)), d.y)))
     return replace(lines, cl=_full(_nanmedian(d.y[d.base]), d.y))

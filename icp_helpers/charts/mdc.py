@@ -1,8 +1,12 @@
 """``mdc``: NHS England's Making Data Count XmR chart, with its four rules and icons.
 
-Limits are mean +/- 2.66 x average moving range (without screening unless asked), per
-period (``rebase`` starts a new one); ``fix_after`` fixes the mean and limits after that many
-points of each period. The numbers agree with NHSRplotthedots.
+Limits are mean +/- 2.66 x average moving range, per period (``rebase`` starts a new one);
+``fix_after`` fixes the mean and limits after that many points of each period.
+
+Large moving ranges are screened out only when asked (``screen_mr=True``). By default the
+limits match NHS England's Making Data Count spreadsheet, which does not screen. The R package
+NHSRplotthedots screens by default (``screen_outliers = TRUE``): its default numbers are
+``mdc(..., screen_mr=True)``, and ``mdc``'s default numbers are its ``screen_outliers = FALSE``.
 
 >>> r = mdc([5, 6, 5, 7, 6, 5, 6, 7, 9, 10, 11, 12, 13, 14], improvement="increase", target=8)
 >>> r.variation_icon, r.assurance_icon
@@ -170,7 +174,8 @@ def mdc(
             "neutral") otherwise.
         target: the target value, for the assurance icon.
         screen_mr: drop moving ranges above 3.267 x their average before computing limits
-            (NHSRplotthedots' ``screen_outliers``).
+            (NHSRplotthedots' ``screen_outliers``, on by default there; off by default here, as
+            in NHS England's Making Data Count spreadsheet).
         fix_after: fix the mean and limits after this many points of each period.
         rebase: x values at which a new period (with new limits) starts.
         title, ylab, xlab: labels for the picture.

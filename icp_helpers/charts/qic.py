@@ -114,7 +114,9 @@ def qic(
         freeze: number of baseline subgroups for the centre line and limits (ignored with
             ``part``).
         exclude: 0-based subgroup positions left out of the calculations but still plotted.
-        screen_mr: drop moving ranges above 3.267 x their average before computing limits.
+        screen_mr: drop moving ranges above 3.267 x their average before computing limits
+            (on by default, as in qicharts2; ``mdc`` leaves it off by default, as NHS England's
+            Making Data Count spreadsheet does, while NHSRplotthedots screens by default).
         target: a target value drawn as a line.
         multiply: multiply y and the lines, e.g. 100 for percentages.
         notes: one note per value (e.g. a PDSA cycle), shown at its subgroup.

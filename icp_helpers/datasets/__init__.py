@@ -49,7 +49,7 @@ def names() -> list[str]:
     >>> "did_not_attend" in names()
     True
     >>> len(names())
-    8
+    9
     """
     return list(DICTIONARIES)
 

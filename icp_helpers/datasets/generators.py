@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from icp_helpers.datasets.appointments import dna_appointments
 from icp_helpers.datasets.dictionary import DICTIONARIES, DataDictionary
 from icp_helpers.files import atomic_write
 
@@ -208,29 +209,37 @@ def _falls() -> pd.DataFrame:
 
 
 def _physical_health_checks() -> pd.DataFrame:
-    """Quarterly physical health checks done for people on a locality's SMI register."""
+    """Quarterly annual physical health checks for people on an area's SMI register.
+
+    Each quarter counts the people whose annual check fell due in that quarter and how many of
+    them had it in the quarter, so every person appears once a year and no quarter shares people
+    with the next (a rolling 12-month count would). Practice mix and clinic capacity move the
+    share from quarter to quarter by more than chance among thousands of people would.
+    """
     spec = DICTIONARIES["physical_health_checks"]
     rng = np.random.default_rng(spec.seed)
     quarters = _periods(spec, after=10, months_per_period=3)
-    growth = np.linspace(1610, 1990, len(quarters))
-    register = np.round(growth + rng.normal(0, 25, size=len(quarters))).astype("int64")
+    growth = np.linspace(9400, 11300, len(quarters))
+    register = np.round(growth + rng.normal(0, 60, size=len(quarters))).astype("int64")
+    due = np.round(register / 4 * rng.normal(1.0, 0.035, size=len(quarters))).astype("int64")
     after = _after_change(quarters, spec)
     share = np.where(after, 0.52, 0.335) + np.where(quarters.month == 10, -0.02, 0.0)
     share[np.flatnonzero(after)[0]] = 0.45  # the clinics took a quarter to reach full strength
     covid = {"2020-04-01": 0.27, "2020-07-01": 0.25, "2020-10-01": 0.27, "2021-01-01": 0.30}
     for day, value in covid.items():
         share[quarters == pd.Timestamp(day)] = value
-    share = share + rng.normal(0.0, 0.012, size=len(quarters))
+    share = share + rng.normal(0.0, 0.025, size=len(quarters))
     frame = pd.DataFrame(
         {
             "quarter": quarters,
             "register_size": register,
-            "checks_done": rng.binomial(register, share),
+            "due_checks": due,
+            "checks_done": rng.binomial(due, share),
         }
     )
     migration = frame["quarter"] == pd.Timestamp("2019-10-01")
-    frame.loc[migration, "checks_done"] = np.round(0.205 * frame.loc[migration, "register_size"])
-    return _with_rate(frame, "checks_done", "register_size", "pct_checked", 100)
+    frame.loc[migration, "checks_done"] = np.round(0.205 * frame.loc[migration, "due_checks"])
+    return _with_rate(frame, "checks_done", "due_checks", "pct_checked", 100)
 
 
 GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
@@ -240,6 +249,9 @@ GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
     "referral_to_assessment": _referral_to_assessment,
     "referral_to_assessment_monthly": _referral_to_assessment_monthly,
     "did_not_attend": _did_not_attend,
+    "dna_appointments": lambda: dna_appointments(
+        _did_not_attend(), DICTIONARIES["dna_appointments"]
+    ),
     "falls": _falls,
     "physical_health_checks": _physical_health_checks,
 }

@@ -178,16 +178,19 @@ def grade(args: argparse.Namespace) -> int:
     )
     bar.close()
     print(f"{'trainee':<10} {'outcome':<26} {'score':>9}  late  reason")
+    not_graded = [o for o in report.outcomes if o.outcome in NOTHING_YET or o.outcome in UNUSABLE]
     for o in report.outcomes:
+        if o in not_graded:
+            continue  # said once, below, with why
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
         reason = o.reason + (" (unchanged since it was graded)" if o.unchanged else "")
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")
         for line in flags_by_reason((flag["grade_id"], flag["tampering"]) for flag in o.flagged):
             print(f"{'':<10} needs manual grading: {line}")
-    for o in report.outcomes:
-        if o.outcome in NOTHING_YET or o.outcome in UNUSABLE:
-            why = why_not_graded(o.outcome, folder.cohort, args.assignment)
-            print(f"No grades for {o.trainee}: {why}.")
+    for o in not_graded:
+        why = why_not_graded(o.outcome, folder.cohort, args.assignment)
+        detail = f": {o.reason.rstrip('.')}" if o.outcome in UNUSABLE and o.reason else ""
+        print(f"No grades for {o.trainee}: {why}{detail}.")
     _print_remarking({o.trainee: o.remark for o in report.outcomes})
     counts = ", ".join(f"{n} {LABELS[k]}" for k, n in report.counts().items())
     print(f"{args.assignment}: {counts}.")

@@ -150,27 +150,41 @@ def read_roster(folder: CohortFolder) -> list[Trainee]:
 
 
 def import_roster(folder: CohortFolder, csv_file: Path) -> ImportSummary:
-    """Check ``csv_file`` and merge its trainees into the cohort's gradebook and roster."""
+    """Check ``csv_file`` and merge its trainees into the cohort's roster and gradebook.
+
+    ``roster.csv`` is written first (whole, or not at all), then the gradebook; if the
+    gradebook cannot be updated the previous roster is put back, so a fault changes neither.
+    """
     incoming = parse_roster(read_text(csv_file, what="a roster"), str(csv_file))
     current = {trainee.id: trainee for trainee in read_roster(folder)}
     added, updated, unchanged = [], [], []
-    with folder.gradebook() as gradebook:
-        for trainee in incoming:
-            gradebook.update_or_create_student(
-                trainee.id,
-                first_name=trainee.first_name,
-                last_name=trainee.last_name,
-                email=trainee.email,
-            )
-            before = current.get(trainee.id)
-            if before is None:
-                added.append(trainee.id)
-            elif before != trainee:
-                updated.append(trainee.id)
-            else:
-                unchanged.append(trainee.id)
-            current[trainee.id] = trainee
+    for trainee in incoming:
+        before = current.get(trainee.id)
+        if before is None:
+            added.append(trainee.id)
+        elif before != trainee:
+            updated.append(trainee.id)
+        else:
+            unchanged.append(trainee.id)
+        current[trainee.id] = trainee
     kept = sorted(set(current) - {trainee.id for trainee in incoming})
     rows = [astuple(trainee) for trainee in sorted(current.values(), key=lambda t: t.id)]
+    saved = folder.roster_file
+    previous = saved.read_text(encoding="utf-8") if saved.is_file() else None
     write_private_text(folder.roster_file, spreadsheet_csv(COLUMNS, rows))
+    try:
+        with folder.gradebook() as gradebook:
+            for trainee in incoming:
+                gradebook.update_or_create_student(
+                    trainee.id,
+                    first_name=trainee.first_name,
+                    last_name=trainee.last_name,
+                    email=trainee.email,
+                )
+    except BaseException:
+        if previous is None:
+            folder.roster_file.unlink(missing_ok=True)
+        else:
+            write_private_text(folder.roster_file, previous)
+        raise
     return ImportSummary(added, updated, unchanged, kept)

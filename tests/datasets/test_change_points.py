@@ -16,6 +16,10 @@ def measure(name: str) -> tuple[pd.Series, pd.Series, pd.Series | None]:
         month = frame["referral_date"].dt.to_period("M").dt.start_time
         medians = frame.groupby(month)["wait_days"].median()
         return pd.Series(medians.index), medians.reset_index(drop=True), None
+    if name == "dna_appointments":  # per appointment: chart the monthly share missed
+        month = frame["appointment_date"].dt.to_period("M").dt.start_time
+        monthly = frame.groupby(month)["dna"].agg(["sum", "size"])
+        return pd.Series(monthly.index), monthly["sum"].astype(float), monthly["size"]
     denominators = frame[entry.denominator_column] if entry.denominator_column else None
     return frame[entry.date_column], frame[entry.value_column].astype(float), denominators
 
@@ -67,6 +71,7 @@ ASTRONOMICAL = {
     "restraint": ("2023-08-01", "u", None),
     "falls": ("2023-01-01", "u", None),
     "did_not_attend": ("2022-12-01", "p", None),
+    "dna_appointments": ("2022-12-01", "p", None),
     "physical_health_checks": ("2019-10-01", "pp", None),
     "referral_to_assessment": ("2023-03-01", "i", None),
     "referral_to_assessment_monthly": ("2023-03-01", "i", "median_wait_days"),

@@ -21,8 +21,9 @@ PINNED_SHA256 = {
         "95dc05fd589746f645b652027a928501b9e20a406a7feae4b1462381e577a348"
     ),
     "did_not_attend": "47ff54d05dd05384e9c3005eddedb53d44227d7e5cd04d787fec283501133054",
+    "dna_appointments": "6a523c816f84746a2e98843a448c72e634b1f8cb3268033f0c9541258ab03fb0",
     "falls": "24b3ae23474e2de57b7d1ccf0ffdb7ebffcd50c50f7ef8fa216f373124ff2a58",
-    "physical_health_checks": "a0efd08c58035310b742de660141500680d7bff0458b6dce3c7e8e03c67ad707",
+    "physical_health_checks": "53e93847cf2afb20dc7a245c93114a23a9fd2302b9b4649fb6c59a04e53f0d6c",
 }
 
 # (number of rows, one cell of the last row) for each data set.
@@ -33,8 +34,9 @@ PINNED_VALUES = {
     "referral_to_assessment": (3225, "assessment_date", pd.Timestamp("2025-05-05")),
     "referral_to_assessment_monthly": (36, "median_wait_days", 24.5),
     "did_not_attend": (36, "dnas", 62),
+    "dna_appointments": (18621, "appointment_date", pd.Timestamp("2025-03-31")),
     "falls": (41, "occupied_bed_days", 546),
-    "physical_health_checks": (30, "checks_done", 980),
+    "physical_health_checks": (30, "checks_done", 1282),
 }
 
 # Plausible ranges from the course's reference table (inclusive).
@@ -45,8 +47,11 @@ RANGES = {
     "referral_to_assessment": {"wait_days": (1, 365)},
     "referral_to_assessment_monthly": {"median_wait_days": (20, 60), "referrals": (40, 150)},
     "did_not_attend": {"dna_pct": (8, 25), "appointments": (150, 800)},
+    "dna_appointments": {"dna": (0, 1)},
     "falls": {"falls": (2, 15)},
-    "physical_health_checks": {"pct_checked": (20, 65), "register_size": (300, 3000)},
+    "physical_health_checks": {
+        "pct_checked": (20, 65), "register_size": (8000, 12000), "due_checks": (2000, 3200),
+    },
 }
 
 PERIODIC = [name for name in names() if describe(name).frequency in ("monthly", "quarterly")]
@@ -122,7 +127,7 @@ def test_baseline_has_20_to_30_points_before_the_documented_change(name):
     dates = frame[entry.date_column]
     assert dates.is_monotonic_increasing
     assert dates.iloc[0] == entry.start
-    if name == "referral_to_assessment":
+    if name in ("referral_to_assessment", "dna_appointments"):  # one row per person or visit
         dates = dates.dt.to_period("M").drop_duplicates().dt.start_time
     assert (dates < entry.change_date).sum() == entry.baseline_points
     assert 20 <= entry.baseline_points <= 30
@@ -244,3 +249,27 @@ def test_describe_prints_a_readable_summary_with_the_seed_and_change():
 def test_package_exports_the_public_api():
     expected = {"names", "load", "describe", "load_csv", "load_excel", "DataFileError"}
     assert expected <= set(datasets.__all__)
+
+
+def test_appointments_add_up_to_the_monthly_did_not_attend_counts():
+    rows, monthly = load("dna_appointments"), load("did_not_attend")
+    month = rows["appointment_date"].dt.to_period("M").dt.start_time
+    counts = rows.groupby(month)["dna"].agg(["size", "sum"])
+    assert counts["size"].tolist() == monthly["appointments"].tolist()
+    assert counts["sum"].tolist() == monthly["dnas"].tolist()
+    assert (rows["appointment_date"].dt.day_of_week < 5).all()
+    assert set(rows["age_band"]) == {"18-24", "25-34", "35-49", "50-64", "65 and over"}
+    assert set(rows["sex"]) == {"Female", "Male", "Not known"}
+    assert "synthetic" in describe("dna_appointments").title.lower()
+    assert "no real people" in describe("dna_appointments").description.lower()
+
+
+def test_appointments_tell_the_stratified_story_the_dictionary_tells():
+    rows = load("dna_appointments")
+    after = rows["appointment_date"] >= describe("dna_appointments").change_date
+    by_age = rows.groupby(["age_band", after])["dna"].mean().unstack()
+    # every age band but the oldest misses fewer appointments once the reminders begin
+    falls = by_age[True] / by_age[False] - 1
+    assert (falls.drop("65 and over") < -0.2).all(), falls
+    assert abs(falls["65 and over"]) < 0.1, falls
+    assert by_age[False].is_monotonic_decreasing  # younger adults miss more

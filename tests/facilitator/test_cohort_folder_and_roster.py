@@ -173,3 +173,13 @@ def test_cli_names_bad_arguments_and_the_fix(cohort, course_root, command, expec
     )
     assert done.returncode == 2, done.stdout
     assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_roster_that_cannot_be_saved_leaves_the_gradebook_as_it_was(cohort, roster_file):
+    """roster.csv is written before the gradebook, so a roster that cannot be saved (here a
+    folder stands where the file goes) changes neither."""
+    cohort.roster_file.mkdir()
+    with pytest.raises(OSError):
+        import_roster(cohort, roster_file)
+    assert _students(cohort) == {}
+    assert cohort.roster_file.is_dir() and not any(cohort.roster_file.iterdir())
