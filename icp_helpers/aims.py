@@ -6,11 +6,11 @@ accomplish?". A good aim says **what** will change and in which direction,
 **target** and **by when**.
 
 >>> aim = AimStatement(
-...     what="Reduce physical violence", where="Brick Lane ward",
+...     what="Reduce physical violence", where="Bancroft ward",
 ...     measure="incidents per 1,000 occupied bed days",
 ...     baseline=18, target=12, by_when="March 2026")
 >>> print(aim)  # doctest: +NORMALIZE_WHITESPACE
-Reduce physical violence on Brick Lane ward from 18 to 12 incidents per 1,000 occupied
+Reduce physical violence on Bancroft ward from 18 to 12 incidents per 1,000 occupied
 bed days by 31 March 2026
 >>> aim.relative_change_percent
 -33.3
@@ -18,7 +18,7 @@ bed days by 31 March 2026
 :func:`check_aim` reads a free-text aim (or an :class:`AimStatement`, or a dict of
 its fields) and reports each SMART element as present or missing:
 
->>> result = check_aim("Reduce DNAs in the Bow community mental health team by March 2026")
+>>> result = check_aim("Reduce DNAs in the North community mental health team by March 2025")
 >>> result.missing
 ['measure', 'baseline', 'target']
 >>> print(result.feedback[0])  # doctest: +NORMALIZE_WHITESPACE
@@ -91,8 +91,8 @@ ELEMENTS = {
 _FIXES = {
     "what": "What: start with what will change and in which direction, e.g. 'Reduce physical "
     "violence' or 'Increase the percentage of people seen within 28 days'.",
-    "where": "Where: say where or for whom, e.g. 'on Brick Lane ward' or 'for people on the "
-    "Bow CMHT caseload'.",
+    "where": "Where: say where or for whom, e.g. 'on Bancroft ward' or 'for people on the "
+    "North CMHT caseload'.",
     "measure": "Measure: say how you will measure it, e.g. 'incidents per 1,000 occupied bed "
     "days' or '% of appointments not attended'.",
     "baseline": "Baseline: say where you are now, e.g. 'from 18 incidents per 1,000 occupied bed "
@@ -266,11 +266,11 @@ class AimStatement:
     day). If ``what`` starts with a reducing word the target must be below the
     baseline, and with an increasing word above it.
 
-    >>> aim = AimStatement("Reduce did-not-attend appointments", "the Bow CMHT",
-    ...                    "% of appointments", 18, 12, "2026-03-31", who="adults")
+    >>> aim = AimStatement("Reduce did-not-attend appointments", "the North CMHT",
+    ...                    "% of appointments", 18, 12, "2025-03-31", who="adults")
     >>> print(aim)  # doctest: +NORMALIZE_WHITESPACE
-    Reduce did-not-attend appointments in the Bow CMHT for adults from 18% to 12% of
-    appointments by 31 March 2026
+    Reduce did-not-attend appointments in the North CMHT for adults from 18% to 12% of
+    appointments by 31 March 2025
     >>> AimStatement("Reduce falls", "Bancroft ward", "falls per 1,000 occupied bed days",
     ...              6, 8, "March 2026")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -289,7 +289,7 @@ class AimStatement:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "what", _text("what", self.what, "Reduce physical violence"))
-        set_(self, "where", _text("where", self.where, "Brick Lane ward"))
+        set_(self, "where", _text("where", self.where, "Bancroft ward"))
         set_(self, "measure", _text("measure", self.measure, "incidents per 1,000 bed days"))
         if self.who is not None:
             set_(self, "who", _text("who", self.who, "people on the CMHT caseload"))
@@ -492,7 +492,7 @@ def _check_fields(fields: Mapping[str, Any]) -> AimCheck:
         )
     validators = {
         "what": lambda v: _text("what", v, "Reduce physical violence"),
-        "where": lambda v: _text("where", v, "Brick Lane ward"),
+        "where": lambda v: _text("where", v, "Bancroft ward"),
         "measure": lambda v: _text("measure", v, "incidents per 1,000 bed days"),
         "baseline": lambda v: _number("baseline", v),
         "target": lambda v: _number("target", v),
@@ -523,12 +523,12 @@ def check_aim(aim: str | AimStatement | Mapping[str, Any]) -> AimCheck:
     dict of its fields, where missing or invalid fields are reported rather than
     raised.
 
-    >>> result = check_aim("Reduce physical violence on Brick Lane ward by 30% from 18 to 12 "
+    >>> result = check_aim("Reduce physical violence on Bancroft ward by 30% from 18 to 12 "
     ...                    "incidents per 1,000 occupied bed days by March 2026")
     >>> result.is_smart
     True
     >>> result.element("where").found
-    'Brick Lane ward'
+    'Bancroft ward'
     >>> check_aim("Improve the experience of carers").missing
     ['measure', 'baseline', 'target', 'by_when']
     >>> check_aim({"what": "Reduce falls", "where": "Bancroft ward", "target": "fewer"}).missing

@@ -44,9 +44,12 @@ def directorate_scores() -> pd.DataFrame:
     March 2025, as ``project, month (YYYY-MM text), score``.
 
     This is the one score history of the course's teams: the notebooks load it rather than
-    type scores again. The scores of the teams with a course data set (Willow ward:
-    ``violence``, the North CMHT: ``did_not_attend``, Cedar ward: ``falls``) agree with their
-    charts, which the course's tests check.
+    type scores again. The scores of the three teams with a course data set agree with their
+    charts, which the course's tests check:
+
+    * Willow ward, ``violence``;
+    * the North CMHT, ``did_not_attend``;
+    * Cedar ward, ``falls``.
 
     >>> scores = directorate_scores()
     >>> scores[(scores["project"] == "Cedar ward: fewer falls")

@@ -10,10 +10,11 @@ embedded as a PNG. All text typed by people is HTML-escaped.
 >>> fig, ax = plt.subplots()
 >>> _ = ax.plot([21, 18, 24, 12, 11, 10]); _ = ax.set_title("Violence per 1,000 bed days")
 >>> update = SponsorUpdate(
-...     project="Reducing violence on Willow ward", month="2024-04",
-...     aim="Reduce physical violence by 30% by March 2025", score=3.0, previous_score=2.5,
+...     project="Reducing violence on Willow ward", month="2024-09",
+...     aim="Reduce physical violence on Willow ward from 34 to 20 or fewer incidents per "
+...         "1,000 occupied bed days by March 2025", score=3.0, previous_score=2.5,
 ...     measure_name="Physical violence per 1,000 occupied bed days", chart=fig,
-...     signals=["Shift: 6 points below the median since March"],
+...     signals=["Shift: 8 months below the baseline median since Safewards began in February"],
 ...     pdsas=[PdsaCycle(change_idea="Night-shift huddle", cycle_id="PDSA 3", act="adopt",
 ...                      study="Better than we predicted: bank staff spoke on 17 of 19 nights")],
 ...     next_tests=["Huddle on the day shift"], risks=["Two nurse vacancies"],

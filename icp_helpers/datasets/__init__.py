@@ -19,22 +19,27 @@ return a tidy frame sorted by date (see :mod:`icp_helpers.datasets.loaders`).
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from importlib import resources
 
 import pandas as pd
 
 from icp_helpers.datasets.dictionary import DICTIONARIES, Column, DataDictionary
 from icp_helpers.datasets.loaders import DataFileError, load_csv, load_excel
+from icp_helpers.datasets.projects import PROJECTS, Project, project_for
 
 __all__ = [
     "Column",
     "DataDictionary",
     "DataFileError",
+    "PROJECTS",
+    "Project",
     "describe",
     "load",
     "load_csv",
     "load_excel",
     "names",
+    "project_for",
 ]
 
 
@@ -53,15 +58,18 @@ def describe(name: str) -> DataDictionary:
     """The data dictionary for data set ``name``: columns and units, measure type, chart, story.
 
     Print it for a readable summary, or use its fields (``change_date``, ``seed``,
-    ``column_table()`` …) in code.
+    ``column_table()`` …) in code. ``project`` names the team whose story the data set tells,
+    with its setting and aim (``None`` for a data set that belongs to no team's project).
 
     >>> entry = describe("violence")
-    >>> entry.measure_type, entry.change_date.date().isoformat()
-    ('outcome', '2024-02-01')
-    >>> str(describe("restraint")).splitlines()[0]
-    'Restraint on an adult acute ward (balancing measure for the violence work) (restraint)'
+    >>> entry.measure_type, entry.change_date.date().isoformat(), entry.project.team
+    ('outcome', '2024-02-01', 'Willow ward')
+    >>> str(describe("restraint")).splitlines()[:2]  # doctest: +NORMALIZE_WHITESPACE
+    ['Restraint on an adult acute ward (balancing measure for the violence work) (restraint)',
+     'Team: Willow ward (a 21-bed adult acute mental health ward): physical violence']
     """
-    return DICTIONARIES[_known_name(name)]
+    known = _known_name(name)
+    return replace(DICTIONARIES[known], project=project_for(known))
 
 
 def load(name: str) -> pd.DataFrame:

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import pandas as pd
 
 from icp_helpers.files import parse_yaml
+
+if TYPE_CHECKING:
+    from icp_helpers.datasets.projects import Project
 
 MeasureType = Literal["outcome", "process", "balancing"]
 Direction = Literal["lower", "higher"]
@@ -63,7 +66,9 @@ class DataDictionary:
     occupied bed days, 100 for a percentage, 1 for a plain value). ``change_date`` is the first
     period after the change; ``baseline_points`` counts the points before it.
     ``notable_points`` pairs an ISO date with what happened then (an unusual point worth a
-    conversation, often astronomical on its chart).
+    conversation, often astronomical on its chart). ``project`` is the team's project the data set
+    belongs to (see :mod:`icp_helpers.datasets.projects`); :func:`icp_helpers.datasets.describe`
+    fills it in.
 
     >>> d = DICTIONARIES["did_not_attend"]
     >>> d.column("dna_pct").unit
@@ -90,6 +95,7 @@ class DataDictionary:
     seed: int
     columns: tuple[Column, ...]
     notable_points: tuple[tuple[str, str], ...] = ()
+    project: Project | None = None
 
     def column(self, name: str) -> Column:
         """Return the entry for column ``name``; raise ``ValueError`` listing the columns if absent.
@@ -122,8 +128,10 @@ class DataDictionary:
         return pd.DataFrame(rows, columns=["column", "description", "unit", "dtype"])
 
     def __str__(self) -> str:
-        lines = [
-            f"{self.title} ({self.name})",
+        lines = [f"{self.title} ({self.name})"]
+        if self.project is not None:
+            lines.append(f"Team: {self.project}")
+        lines += [
             self.description,
             f"Measure type: {self.measure_type}. Suggested chart: {self.suggested_chart}. "
             f"Improvement is {self.improvement_direction}. Frequency: {self.frequency}.",

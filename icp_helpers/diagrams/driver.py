@@ -9,7 +9,7 @@ that will show whether it works.
 Build one from plain dicts and lists (the friendly form):
 
 >>> diagram = DriverDiagram.from_dict({
-...     "aim": "Reduce physical violence on Brick Lane ward from 18 to 12 incidents per "
+...     "aim": "Reduce physical violence on Bancroft ward from 18 to 12 incidents per "
 ...            "1,000 occupied bed days by 31 March 2026",
 ...     "measures": ["Incidents per 1,000 occupied bed days", "Community meetings held"],
 ...     "primary": {
@@ -31,7 +31,7 @@ Build one from plain dicts and lists (the friendly form):
 
 or step by step, then ask what is wrong with it:
 
->>> draft = DriverDiagram("Reduce DNAs in the Bow CMHT from 18% to 12% by March 2026")
+>>> draft = DriverDiagram("Reduce DNAs in the North CMHT from 18% to 12% by March 2025")
 >>> draft.add_primary("People remember appointments")
 >>> draft.add_secondary("Reminders that reach people")
 >>> draft.add_change_idea("Text reminder two days before", under="People remember appointments")

@@ -4,7 +4,7 @@ A team lists the possible causes of a problem (the effect) under categories, and
 asks "why?" again to add sub-causes. :data:`STANDARD_CATEGORIES` are the usual six
 as health services name them; use your own where they fit the problem better.
 
->>> fb = Fishbone.standard("Missed appointments in the Bow CMHT")
+>>> fb = Fishbone.standard("Missed appointments in the North CMHT")
 >>> fb.add_cause("People", "Letters not in the person's first language")
 >>> fb.add_cause("Methods", "Appointments booked without asking", sub_causes=["No choice of time"])
 >>> fb.n_causes
@@ -13,7 +13,7 @@ as health services name them; use your own where they fit the problem better.
 ['Methods', 'Appointments booked without asking', 'No choice of time']
 >>> ax = draw_fishbone(fb)
 >>> ax.get_title()
-'Cause-and-effect diagram: Missed appointments in the Bow CMHT'
+'Cause-and-effect diagram: Missed appointments in the North CMHT'
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Cause:
 class Fishbone:
     """A cause-and-effect diagram, validated as it is built.
 
-    >>> fb = Fishbone("Violence on Brick Lane ward", categories=["Patients", "Staff"])
+    >>> fb = Fishbone("Violence on Bancroft ward", categories=["Patients", "Staff"])
     >>> fb.add_cause("Staf", "Many agency staff")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...

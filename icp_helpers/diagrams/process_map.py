@@ -22,7 +22,7 @@ Measures, defined so they can be counted by hand:
 - **lead time**: value-added time + waiting time (start to finish);
 - **percent value-added**: 100 x value-added time / lead time.
 
->>> pm = ProcessMap.from_dict({"title": "Referral to first assessment, Bow CMHT", "steps": [
+>>> pm = ProcessMap.from_dict({"title": "Referral to first assessment, North CMHT", "steps": [
 ...     {"name": "GP sends referral", "owner": "GP", "kind": "handoff", "value_added_minutes": 15},
 ...     {"name": "Referral waits in inbox", "owner": "Admin", "kind": "wait",
 ...      "waiting_minutes": 2 * 24 * 60},

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from icp_helpers.aims import ELEMENTS, AimError, AimStatement, check_aim
 
 BRICK_LANE = (
-    "Reduce physical violence on Brick Lane ward by 30% from 18 to 12 incidents per 1,000 "
+    "Reduce physical violence on Bancroft ward by 30% from 18 to 12 incidents per 1,000 "
     "occupied bed days by March 2026"
 )
 
@@ -17,7 +17,7 @@ BRICK_LANE = (
 def make_aim(**changes):
     fields = {
         "what": "Reduce physical violence",
-        "where": "Brick Lane ward",
+        "where": "Bancroft ward",
         "measure": "incidents per 1,000 occupied bed days",
         "baseline": 18,
         "target": 12,
@@ -34,7 +34,7 @@ def test_aim_statement_reads_as_one_sentence():
     aim = make_aim()
     assert aim.by_when == date(2026, 3, 31)
     assert aim.text() == (
-        "Reduce physical violence on Brick Lane ward from 18 to 12 incidents per 1,000 "
+        "Reduce physical violence on Bancroft ward from 18 to 12 incidents per 1,000 "
         "occupied bed days by 31 March 2026"
     )
     assert aim.direction == "reduce"
@@ -75,7 +75,7 @@ def test_by_when_accepts_common_date_forms(value, expected):
     ("changes", "field", "fix"),
     [
         ({"what": ""}, "what", "For example"),
-        ({"where": None}, "where", "Brick Lane ward"),
+        ({"where": None}, "where", "Bancroft ward"),
         ({"measure": 3}, "measure", "For example"),
         ({"baseline": "18"}, "baseline", "not in quotes"),
         ({"target": True}, "target", "as a number"),
@@ -104,7 +104,7 @@ def test_aim_is_immutable():
 # --- the free-text checker ----------------------------------------------------------------
 
 
-def test_brick_lane_aim_has_every_element_and_the_right_parts():
+def test_bancroft_ward_aim_has_every_element_and_the_right_parts():
     result = check_aim(BRICK_LANE)
     assert result.is_smart
     assert result.present == list(ELEMENTS)
@@ -112,7 +112,7 @@ def test_brick_lane_aim_has_every_element_and_the_right_parts():
     found = {e.name: e.found for e in result.elements}
     assert found == {
         "what": "Reduce physical violence",
-        "where": "Brick Lane ward",
+        "where": "Bancroft ward",
         "measure": "per 1,000 occupied bed days",
         "baseline": "from 18",
         "target": "to 12",
@@ -125,7 +125,7 @@ def test_brick_lane_aim_has_every_element_and_the_right_parts():
     [
         ("Reduce violence by 30%", ["where", "measure", "baseline", "by_when"]),
         (
-            "Reduce DNAs in the Bow CMHT from 18% to 12% of appointments by 31 March 2026",
+            "Reduce DNAs in the North CMHT from 18% to 12% of appointments by 31 March 2026",
             [],
         ),
         (
@@ -157,7 +157,7 @@ def test_numbers_in_dates_are_not_read_as_baseline_or_target():
 
 
 def test_relative_change_alone_is_not_a_measure():
-    result = check_aim("Reduce violence on Brick Lane ward by 30% by March 2026")
+    result = check_aim("Reduce violence on Bancroft ward by 30% by March 2026")
     assert "measure" in result.missing
     assert result.element("target").found == "by 30%"
 
@@ -177,7 +177,7 @@ def test_a_date_without_a_deadline_word_gets_specific_advice():
 
 
 def test_relative_deadline_counts_but_gets_a_tip():
-    result = check_aim("Reduce DNAs in Bow CMHT from 18% to 12% within six months")
+    result = check_aim("Reduce DNAs in North CMHT from 18% to 12% within six months")
     assert result.is_smart
     assert any("fixed date" in sentence for sentence in result.feedback)
 
@@ -204,7 +204,7 @@ def test_dict_of_fields_reports_missing_and_invalid_without_raising():
 
 
 def test_who_stands_in_for_where_in_a_dict():
-    result = check_aim({"what": "Reduce DNAs", "who": "people on the Bow CMHT caseload"})
+    result = check_aim({"what": "Reduce DNAs", "who": "people on the North CMHT caseload"})
     assert result.element("where").present
 
 
@@ -235,7 +235,7 @@ WHATS = st.sampled_from(
     ]
 )
 WHERES = st.sampled_from(
-    ["Brick Lane ward", "the Bow CMHT", "Rosebank ward", "the home treatment team"]
+    ["Bancroft ward", "the North CMHT", "Rosebank ward", "the home treatment team"]
 )
 MEASURES = st.sampled_from(
     ["incidents per 1,000 occupied bed days", "% of appointments", "falls per 1,000 bed days"]

@@ -12,14 +12,14 @@ from icp_helpers.diagrams import DiagramFileError, DriverDiagram, DriverDiagramE
 from icp_helpers.diagrams.driver import CHANGE_IDEA, KINDS, PRIMARY, SECONDARY
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "tools"
-BRICK_LANE = FIXTURES / "driver_brick_lane_violence.yaml"
-BOW_DRAFT = FIXTURES / "driver_bow_cmht_dna_draft.json"
+BRICK_LANE = FIXTURES / "driver_bancroft_violence.yaml"
+BOW_DRAFT = FIXTURES / "driver_north_cmht_dna_draft.json"
 
 
 def trainee_diagram():
     return DriverDiagram.from_dict(
         {
-            "aim": "Reduce physical violence on Brick Lane ward",
+            "aim": "Reduce physical violence on Bancroft ward",
             "primary": {
                 "Safe ward environment": {"Predictable routines": ["Daily community meeting"]}
             },
@@ -55,7 +55,7 @@ def test_fixture_loads_with_34_boxes_and_measures_on_change_ideas():
 def test_the_same_name_twice_is_one_shared_box():
     d = DriverDiagram.from_dict(
         {
-            "aim": "Reduce DNAs in the Bow CMHT",
+            "aim": "Reduce DNAs in the North CMHT",
             "primary": {
                 "People remember appointments": {"Reminders": ["Text reminder"]},
                 "Appointments suit people": {"Reminders": ["Text reminder"]},
@@ -157,7 +157,7 @@ def test_check_and_strict_construction_raise_every_problem():
     with pytest.raises(DriverDiagramError) as info:
         DriverDiagram.load(BOW_DRAFT)
     assert len(info.value.problems) == 3
-    assert str(info.value).startswith("driver_bow_cmht_dna_draft.json: The driver diagram has 3")
+    assert str(info.value).startswith("driver_north_cmht_dna_draft.json: The driver diagram has 3")
 
 
 def test_an_empty_diagram_needs_a_primary_driver():

@@ -16,11 +16,11 @@ from icp_helpers.diagrams.fishbone import (
     draw_fishbone,
 )
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "fishbone_brick_lane_violence.yaml"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "fishbone_bancroft_violence.yaml"
 
 
 def test_standard_template_has_the_six_categories_and_no_causes():
-    fb = Fishbone.standard("Missed appointments in the Bow CMHT")
+    fb = Fishbone.standard("Missed appointments in the North CMHT")
     assert (
         fb.categories
         == list(STANDARD_CATEGORIES)
@@ -73,7 +73,7 @@ def test_sub_causes_can_be_added_later():
     ],
 )
 def test_bad_input_raises_clear_errors(action, message):
-    fb = Fishbone.standard("Violence on Brick Lane ward")
+    fb = Fishbone.standard("Violence on Bancroft ward")
     fb.add_cause("People", "Bank staff")
     with pytest.raises(FishboneError, match=message):
         action(fb)
@@ -137,7 +137,7 @@ def test_drawing_shows_effect_categories_causes_and_sub_causes(tmp_path):
     fb = Fishbone.load(FIXTURE)
     ax = draw_fishbone(fb)
     texts = [t.get_text().replace("\n", " ") for t in ax.texts]
-    assert "Physical violence on Brick Lane ward" in texts
+    assert "Physical violence on Bancroft ward" in texts
     for category in fb.categories:
         assert category in texts
     causes = [c for cat in fb.categories for c in fb.causes(cat)]
@@ -148,7 +148,7 @@ def test_drawing_shows_effect_categories_causes_and_sub_causes(tmp_path):
     # spine + one bone per category + one tick per cause
     assert len(ax.lines) == 1 + len(fb.categories) + len(causes)
     assert len(ax.patches) == 1  # the head
-    assert ax.get_title() == "Cause-and-effect diagram: Physical violence on Brick Lane ward"
+    assert ax.get_title() == "Cause-and-effect diagram: Physical violence on Bancroft ward"
     ax.figure.savefig(tmp_path / "fishbone.png", dpi=60)
     assert (tmp_path / "fishbone.png").stat().st_size > 10_000
     plt.close(ax.figure)

@@ -19,7 +19,7 @@ from icp_helpers.diagrams.process_map import (
 )
 from icp_helpers.diagrams.process_map_plot import SHAPES, draw_process_map
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "process_map_bow_cmht_referral.yaml"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "tools" / "process_map_north_cmht_referral.yaml"
 DAY = 24 * 60
 
 
@@ -199,7 +199,7 @@ def test_drawing_has_one_shape_per_step_lanes_and_summary(tmp_path):
     for shape in SHAPES.values():
         assert shape in ax.get_xlabel()
     assert ax.get_ylabel().startswith("Who does it")
-    assert ax.get_title() == "Process map: Referral to first assessment, Bow CMHT"
+    assert ax.get_title() == "Process map: Referral to first assessment, North CMHT"
     width, _ = ax.figure.get_size_inches()
     assert width > 20, "a 12-step map is drawn wide enough to read"
     ax.figure.savefig(tmp_path / "process_map.png", dpi=60)
