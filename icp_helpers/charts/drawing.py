@@ -357,6 +357,26 @@ def annotate_notes(ax: Axes, xs: np.ndarray, ys: np.ndarray, notes: pd.Series) -
         )
 
 
+class SavableChart:
+    """Gives a chart result whose ``plot()`` draws it a ``save(path)``: draw, then save with
+    :func:`save_figure` (PNG, SVG or PDF from the file name, never half-written).
+
+    >>> import tempfile, pathlib
+    >>> from icp_helpers.charts import pareto
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pareto(["Waiting", "Waiting", "Noise"]).save(folder / "pareto.png")
+    >>> (folder / "pareto.png").stat().st_size > 0
+    True
+    """
+
+    def plot(self) -> Axes | Figure:
+        raise NotImplementedError
+
+    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
+        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
+        save_figure(self.plot(), path, dpi=dpi)
+
+
 def save_figure(
     chart: Axes | Figure, path: str | os.PathLike[str], dpi: int = 200, close: bool = True
 ) -> None:

@@ -20,7 +20,6 @@ Missing values are left out and counted.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,7 +30,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from icp_helpers.charts.description import set_description
-from icp_helpers.charts.drawing import add_legend, new_axes, number_format, save_figure
+from icp_helpers.charts.drawing import (
+    SavableChart,
+    add_legend,
+    new_axes,
+    number_format,
+)
 from icp_helpers.charts.measure_input import MeasureInputError, frame_column, numbers
 from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import COLOURS, FONT, OKABE_ITO, style_axes
@@ -41,7 +45,7 @@ MOST_WHOLE_NUMBER_BARS = 40
 
 
 @dataclass(frozen=True)
-class HistogramResult:
+class HistogramResult(SavableChart):
     """A histogram's numbers.
 
     Attributes:
@@ -66,9 +70,6 @@ class HistogramResult:
         """Draw the histogram with the mean and median marked; returns the Axes."""
         return plot_histogram(self, ax=ax, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _edges(values: np.ndarray, bins: int | Sequence[float] | None) -> tuple[np.ndarray, str]:

@@ -15,7 +15,6 @@ the cut-off.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +27,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from icp_helpers.charts.description import set_description
-from icp_helpers.charts.drawing import add_legend, new_axes, save_figure
+from icp_helpers.charts.drawing import SavableChart, add_legend, new_axes
 from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import COLOURS, FONT, style_axes
 
 
 @dataclass(frozen=True)
-class ParetoResult:
+class ParetoResult(SavableChart):
     """A Pareto analysis.
 
     Attributes:
@@ -59,9 +58,6 @@ class ParetoResult:
         """Bars with the cumulative percentage on a second 0–100% axis; returns the bar Axes."""
         return plot_pareto(self, ax=ax, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _counts_from(

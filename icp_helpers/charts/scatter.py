@@ -16,7 +16,6 @@ both, by chance, or because the cause runs the other way.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from matplotlib.axes import Axes
 from scipy.stats import pearsonr, spearmanr
 
 from icp_helpers.charts.description import set_description
+from icp_helpers.charts.drawing import SavableChart, new_axes, number_format
 from icp_helpers.charts.drawing import _below_x_axis as below_x_axis
-from icp_helpers.charts.drawing import new_axes, number_format, save_figure
 from icp_helpers.charts.measure_input import MeasureInputError, frame_column, numbers
 from icp_helpers.charts.notebook_alt import show_descriptions
 from icp_helpers.charts.style import COLOURS, FONT, marker_size, style_axes
@@ -41,7 +40,7 @@ NOT_CAUSE = (
 
 
 @dataclass(frozen=True)
-class ScatterResult:
+class ScatterResult(SavableChart):
     """A scatter plot's numbers.
 
     Attributes:
@@ -64,9 +63,6 @@ class ScatterResult:
         """Draw the scatter plot with its correlation and the caption; returns the Axes."""
         return plot_scatter(self, ax=ax, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _values(

@@ -24,7 +24,6 @@ but modest seasonal pattern can easily be missed: "no evidence" is not evidence 
 from __future__ import annotations
 
 import calendar
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +33,12 @@ from matplotlib.lines import Line2D
 from scipy.stats import kruskal
 
 from icp_helpers.charts.description import set_description
-from icp_helpers.charts.drawing import add_legend, new_axes, number_format, save_figure
+from icp_helpers.charts.drawing import (
+    SavableChart,
+    add_legend,
+    new_axes,
+    number_format,
+)
 from icp_helpers.charts.measure_input import (
     MeasureInputError,
     as_dates,
@@ -62,7 +66,7 @@ YEAR_STYLES = [
 
 
 @dataclass(frozen=True)
-class SeasonalityResult:
+class SeasonalityResult(SavableChart):
     """A monthly series by month of the year, and the check of whether months differ.
 
     Attributes:
@@ -91,9 +95,6 @@ class SeasonalityResult:
         """Draw a line per year and the monthly mean across January to December."""
         return plot_seasonality(self, ax=ax, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _p_text(p: float) -> str:

@@ -24,7 +24,6 @@ as one, so a 0/1 column becomes each period's share.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from icp_helpers.charts.drawing import legend_columns, save_figure
+from icp_helpers.charts.drawing import SavableChart, legend_columns
 from icp_helpers.charts.measure_input import (
     MeasureInputError,
     as_dates,
@@ -53,7 +52,7 @@ PERIODS = {"week": "W-MON", "month": "M", "quarter": "Q"}
 
 
 @dataclass(frozen=True)
-class SmallMultiplesResult:
+class SmallMultiplesResult(SavableChart):
     """One run or control chart per group.
 
     Attributes:
@@ -76,9 +75,6 @@ class SmallMultiplesResult:
         """Draw the charts in a grid sharing both axes; returns the Figure."""
         return plot_small_multiples(self, ncols=ncols, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the figure (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def _x_values(frame: pd.DataFrame, x: str, period: str | None) -> pd.Series:

@@ -30,7 +30,6 @@ small numbers can also identify people, so think before sharing them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,7 +39,12 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from icp_helpers.charts.description import set_description
-from icp_helpers.charts.drawing import add_legend, new_axes, number_format, save_figure
+from icp_helpers.charts.drawing import (
+    SavableChart,
+    add_legend,
+    new_axes,
+    number_format,
+)
 from icp_helpers.charts.measure_input import (
     MeasureInputError,
     as_frame,
@@ -64,7 +68,7 @@ METHODS = {
 
 
 @dataclass(frozen=True)
-class StratifiedResult:
+class StratifiedResult(SavableChart):
     """A measure split by a category.
 
     Attributes:
@@ -107,9 +111,6 @@ class StratifiedResult:
         """Draw each stratum's rate, its limits and numbers beside the overall; returns the Axes."""
         return plot_stratified(self, ax=ax, figsize=figsize)
 
-    def save(self, path: str | os.PathLike[str], dpi: int = 200) -> None:
-        """Draw and save the chart (PNG, SVG or PDF from the file name), never half-written."""
-        save_figure(self.plot(), path, dpi=dpi)
 
 
 def stratify(
