@@ -200,10 +200,9 @@ def grade(args: argparse.Namespace) -> int:
     )
     bar.close()
     print(f"{'trainee':<10} {'outcome':<26} {'score':>9}  late  reason")
-    not_graded = [o for o in report.outcomes if o.outcome in NOTHING_YET or o.outcome in UNUSABLE]
-    for o in report.outcomes:
-        if o in not_graded:
-            continue  # said once, below, with why
+    left_out = set(NOTHING_YET) | set(UNUSABLE)
+    not_graded = [o for o in report.outcomes if o.outcome in left_out]  # said below, with why
+    for o in (o for o in report.outcomes if o.outcome not in left_out):
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
         reason = o.reason + (" (unchanged since it was graded)" if o.unchanged else "")
         print(f"{o.trainee:<10} {o.label:<26} {score:>9}  {'yes' if o.late else '   '}   {reason}")

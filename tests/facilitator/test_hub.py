@@ -47,6 +47,11 @@ def _load(out: Path, name: str = "jupyterhub_config.py"):
     return PyFileConfigLoader(name, path=str(out)).load_config()
 
 
+def _icp_hub(cohort, out: Path, *, python: Path = SHARED_PYTHON, staff=("--facilitator", "coach")):
+    """Run ``icp cohort hub 10 --out OUT`` as a facilitator would."""
+    return icp(cohort, "cohort", "hub", "10", "--out", str(out), *staff, "--python", str(python))
+
+
 def test_the_written_hub_loads_in_jupyterhub_with_the_cohort_s_settings(hub_cohort, tmp_path):
     from jupyterhub.app import JupyterHub
     from jupyterhub.auth import PAMAuthenticator
@@ -165,18 +170,7 @@ def test_a_roster_id_that_cannot_be_an_account_is_refused_in_one_line(
         encoding="utf-8",
     )
     assert icp(hub_cohort, "roster", "import", "10", str(roster)).returncode == 0
-    done = icp(
-        hub_cohort,
-        "cohort",
-        "hub",
-        "10",
-        "--out",
-        str(tmp_path / "hub"),
-        "--facilitator",
-        "coach",
-        "--python",
-        str(SHARED_PYTHON),
-    )
+    done = _icp_hub(hub_cohort, tmp_path / "hub")
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -188,18 +182,7 @@ def test_the_gradebook_password_is_never_printed_nor_written(hub_cohort, tmp_pat
     settings = json.loads(settings_file.read_text())
     settings["db_url"] = "postgresql://coach:s3cret-pw@db.trust.example:5432/icp_cohort_10"
     settings_file.write_text(json.dumps(settings))
-    done = icp(
-        hub_cohort,
-        "cohort",
-        "hub",
-        "10",
-        "--out",
-        str(tmp_path / "hub"),
-        "--facilitator",
-        "coach",
-        "--python",
-        str(SHARED_PYTHON),
-    )
+    done = _icp_hub(hub_cohort, tmp_path / "hub")
     assert done.returncode == 0, done.stderr
     assert "postgresql://coach:***@db.trust.example:5432/icp_cohort_10" in done.stdout
     assert "s3cret-pw" not in done.stdout + done.stderr
@@ -222,27 +205,17 @@ def test_a_hub_that_could_not_work_is_refused(hub_cohort, tmp_path, change, mess
         settings = json.loads(settings_file.read_text())
         settings["exchange"] = None
         settings_file.write_text(json.dumps(settings))
-    staff = {"no-facilitator": [], "trainee-facilitator": ["--facilitator", "T01"]}
-    args = [*staff.get(change, ["--facilitator", "coach"]), "--python", str(SHARED_PYTHON)]
-    done = icp(hub_cohort, "cohort", "hub", "10", "--out", str(tmp_path / "hub"), *args)
+    staff = {"no-facilitator": (), "trainee-facilitator": ("--facilitator", "T01")}.get(
+        change, ("--facilitator", "coach")
+    )
+    done = _icp_hub(hub_cohort, tmp_path / "hub", staff=staff)
     assert done.returncode == 2 and message in done.stderr, done.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can own a cohort folder as root")
 def test_a_cohort_folder_owned_by_root_is_refused(hub_cohort, tmp_path):
     os.chown(hub_cohort.root, 0, -1)
-    done = icp(
-        hub_cohort,
-        "cohort",
-        "hub",
-        "10",
-        "--out",
-        str(tmp_path / "hub"),
-        "--facilitator",
-        "coach",
-        "--python",
-        str(SHARED_PYTHON),
-    )
+    done = _icp_hub(hub_cohort, tmp_path / "hub")
     assert done.returncode == 2
     assert "must not run as root" in done.stderr and "chown -R icp-grader" in done.stderr
 
@@ -275,18 +248,7 @@ def test_a_python_other_accounts_cannot_reach_is_refused(hub_cohort, tmp_path):
     python.write_text("")
     python.chmod(0o755)
     private.chmod(0o700)  # like a home folder, or /root
-    done = icp(
-        hub_cohort,
-        "cohort",
-        "hub",
-        "10",
-        "--out",
-        str(tmp_path / "hub"),
-        "--facilitator",
-        "coach",
-        "--python",
-        str(python),
-    )
+    done = _icp_hub(hub_cohort, tmp_path / "hub", python=python)
     assert done.returncode == 2
     assert f"is in {private}, which other accounts cannot enter" in done.stderr
     assert "--python /opt/icp/bin/python" in done.stderr
