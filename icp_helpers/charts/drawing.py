@@ -24,7 +24,8 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.textpath import TextPath
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 from matplotlib.transforms import ScaledTranslation, Transform
 
 from icp_helpers.charts.description import description_metadata
@@ -252,7 +253,8 @@ def legend_columns(handles: Sequence[Artist], width: float, most: int = 4) -> in
     """The most columns (up to ``most``) in which the legend entries fit ``width`` points.
 
     Entries fill the columns first, as matplotlib lays them out; each is as wide as its
-    handle and text, and columns are two font sizes apart.
+    handle and text (measured from the font's advance widths, as matplotlib sets the text),
+    and columns are two font sizes apart.
 
     >>> from matplotlib.lines import Line2D
     >>> entries = [Line2D([], [], label=text) for text in ("Data", "Centre line", "Target")]
@@ -260,8 +262,10 @@ def legend_columns(handles: Sequence[Artist], width: float, most: int = 4) -> in
     (3, 1)
     """
     size = FONT["legend"]
+    font = FontProperties(size=size)
     widths = [
-        TextPath((0, 0), str(h.get_label()), size=size).get_extents().width + 2.8 * size
+        text_to_path.get_text_width_height_descent(str(h.get_label()), font, ismath=False)[0]
+        + 2.8 * size
         for h in handles
     ]
     for ncol in range(min(most, len(widths)), 1, -1):
