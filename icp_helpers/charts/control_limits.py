@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import gammaln
+
+from icp_helpers.charts.special import log_gamma
 
 #: Upper limit of a moving range as a multiple of the average moving range (D4 for n = 2).
 MR_LIMIT = 3.267
@@ -139,7 +140,7 @@ def c4(n: np.ndarray) -> np.ndarray:
     0.94
     """
     n = np.where(np.asarray(n, dtype=float) > 1, n, np.nan)
-    return np.sqrt(2 / (n - 1)) * np.exp(gammaln(n / 2) - gammaln((n - 1) / 2))
+    return np.sqrt(2 / (n - 1)) * np.exp(log_gamma(n / 2) - log_gamma((n - 1) / 2))
 
 
 def a3(n: np.ndarray, k: float = 3) -> np.ndarray:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 import numpy as np
-from scipy.special import gammaln
 
 from icp_helpers.charts.runs import RunsAnalysis, find_runs, spans
+from icp_helpers.charts.special import log_gamma
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def _log_choose(n: int, k: np.ndarray) -> np.ndarray:
     k = np.asarray(k)
     inside = (k >= 0) & (k <= n)
     safe = np.where(inside, k, 0)
-    value = gammaln(n + 1) - gammaln(safe + 1) - gammaln(n - safe + 1)
+    value = log_gamma(n + 1) - log_gamma(safe + 1) - log_gamma(n - safe + 1)
     return np.where(inside, value, -np.inf)
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binom
+
+from icp_helpers.charts.special import binomial_half_quantile
 
 
 def anhoej_limits(n_useful: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -28,8 +29,9 @@ def anhoej_limits(n_useful: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n = np.asarray(n_useful, dtype=float)
     longest = np.round(np.log2(n)) + 3
-    crossings = binom.ppf(0.05, np.maximum(n - 1, 0), 0.5)
-    return longest.astype(int), crossings.astype(int)
+    trials = np.maximum(n - 1, 0).astype(int)
+    crossings = [binomial_half_quantile(int(m), 0.05) for m in trials.ravel()]
+    return longest.astype(int), np.array(crossings, dtype=int).reshape(trials.shape)
 
 
 @dataclass(frozen=True)

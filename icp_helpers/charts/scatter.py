@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from scipy.stats import pearsonr, spearmanr
 
 from icp_helpers.charts.description import set_description
 from icp_helpers.charts.drawing import SavableChart, new_axes, number_format
@@ -127,12 +126,22 @@ def scatter(
         points=pd.DataFrame({"x": xs, "y": ys}),
         n=int(both.sum()),
         n_missing=int((~both).sum()),
-        pearson_r=float(pearsonr(xs, ys).statistic) if varies else float("nan"),
-        spearman_rho=float(spearmanr(xs, ys).statistic) if varies else float("nan"),
+        pearson_r=_pearson(xs, ys) if varies else float("nan"),
+        spearman_rho=_pearson(_ranks(xs), _ranks(ys)) if varies else float("nan"),
         title=title or f"{y_name} against {x_name}",
         xlab=xlab or x_name,
         ylab=ylab or y_name,
     )
+
+
+def _pearson(xs: np.ndarray, ys: np.ndarray) -> float:
+    """Pearson's correlation coefficient of two equally long arrays that both vary."""
+    return float(np.corrcoef(xs, ys)[0, 1])
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties sharing their average rank (Spearman's rho is Pearson's r of these)."""
+    return pd.Series(values).rank(method="average").to_numpy()
 
 
 def strength(r: float) -> str:

@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from scipy.stats import kruskal
 
 from icp_helpers.charts.description import set_description
 from icp_helpers.charts.drawing import (
@@ -157,6 +156,8 @@ def seasonality(
         )
     if np.ptp(table["value"]) == 0:
         raise MeasureInputError(f"Every value of {y} is the same: there is no pattern to test.")
+    from scipy.stats import kruskal  # scipy.stats takes a second to import: only when used
+
     test = kruskal(*groups)
     statistic, p_value, df = float(test.statistic), float(test.pvalue), len(groups) - 1
     differ = p_value < 0.05
