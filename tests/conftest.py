@@ -6,8 +6,8 @@ the suite does each once:
 * ``course_copy(destination, assignment)`` copies a course in which ``assignment`` was
   generated once per session (instead of running ``nbgrader generate_assignment`` per test);
 * ``trial_grading(assignment)`` is every honest and look-alike submission of an assignment
-  graded once by the grading engine and once by stock ``nbgrader autograde`` (which sees
-  the wrong answers packed a few to a notebook); the course gates, the equivalence tests and
+  graded once by the grading engine and once by stock ``nbgrader autograde``, the wrong
+  answers packed a few to a notebook for both; the course gates, the equivalence tests and
   the look-alike tests all read it.
 
 Under pytest-xdist the workers share one folder next to their own temporary folders; a file
@@ -187,12 +187,11 @@ def _notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
 
 
 def trial_submissions(course: Path, assignment: str) -> dict[str, dict]:
-    """Every submission the engine grades in a trial: ``solution``, ``blank``, ``wrong-NN``
-    (one per wrong-answer fixture) and ``look-NN``."""
+    """The submissions of a trial besides the packed wrong answers: ``solution``, ``blank``
+    and ``look-NN`` (one per look-alike fixture)."""
     source = ROOT / "source" / assignment
     release = course / "release" / assignment
     submissions = {"solution": _notebooks(source), "blank": _notebooks(release)}
-    submissions.update(wrong_answer_submissions(source, wrong_answers(assignment)))
     looks = wrong_answer_submissions(source, look_alike_answers(assignment))
     submissions.update({key.replace("wrong-", "look-"): value for key, value in looks.items()})
     return submissions
@@ -208,10 +207,13 @@ def wrong_answers(assignment: str) -> list:
 class TrialGrading:
     """One assignment's trial submissions graded by the grading engine and stock nbgrader.
 
-    The engine grades every submission of :func:`trial_submissions`, and ``pack-NN``: the
-    wrong answers packed a few to a notebook (``packs`` maps each to its members'
-    ``wrong-NN`` names; see ``pack_wrong_answers``). Stock nbgrader, slow, grades
-    ``solution``, ``blank``, the look-alikes and the packs: every wrong answer in one of them.
+    The engine and stock nbgrader both grade every submission of :func:`trial_submissions`
+    and ``pack-NN``: the wrong answers packed a few to a notebook, no two in a pack
+    declaring the same test cell (``packs`` maps each pack to its members' ``wrong-NN``
+    names, NN the answer's place in its fixture file; see ``pack_wrong_answers``). That each
+    wrong answer also fails alone is shown by its visible self-checks, which the learner's
+    run tests one answer at a time (tests/test_visible_checks.py): a failed visible check is
+    the very check that makes a graded test cell score zero.
 
     ``stock`` has a row per student and graded cell (see ``nbgrader_runner.read_grades``);
     ``engine`` maps (student, notebook without ``.ipynb``, grade_id) to the engine's
@@ -227,18 +229,13 @@ class TrialGrading:
     stock_course: Path
 
     def engine_lost(self, student: str) -> set[str]:
-        """The autograded cells the engine scored below full in ``student``'s submission."""
-        return lost_cells(self.engine, student)
-
-
-def lost_cells(engine: dict[tuple[str, str, str], dict], student: str) -> set[str]:
-    """The autograded test cells scored below full marks in ``student``'s submission
-    (engine rows); cells marked by hand (reflections) are left out."""
-    return {
-        grade_id
-        for (who, _, grade_id), row in engine.items()
-        if who == student and row["autograded"] and row["score"] < row["max_score"]
-    }
+        """The autograded test cells the engine scored below full in ``student``'s
+        submission; cells marked by hand (reflections) are left out."""
+        return {
+            grade_id
+            for (who, _, grade_id), row in self.engine.items()
+            if who == student and row["autograded"] and row["score"] < row["max_score"]
+        }
 
 
 @pytest.fixture(scope="session")
@@ -255,34 +252,17 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
         engine_course = course_copy(folder / "engine", assignment)
         course = load_course(engine_course)
-
-        def engine_rows() -> dict:
-            return {
-                (row["student"], row["notebook"], row["grade_id"]): row
-                for row in read_gradebook(course.db_url, course.course_id, assignment)
-            }
-
-        # The engine grades each wrong answer alone and, in the same run, packed by the test
-        # cells its fixture declares it loses. An answer may lose more than it declares;
-        # only if that makes two members of a pack lose a cell in common are the answers
-        # packed again, by what they lost, and those packs graded.
+        # Wrong answers are packed by the test cells their fixtures declare they lose, so a
+        # pack's lost cells name the answers that lost them.
         answers = wrong_answers(assignment)
-        source = ROOT / "source" / assignment
         groups = pack_wrong_answers(answers, [set(answer.loses) for answer in answers])
-        packed = packed_submissions(source, answers, groups)
+        packed = packed_submissions(ROOT / "source" / assignment, answers, groups)
         place_submissions(engine_course, assignment, {**submissions, **packed})
         results = grade_submissions(engine_course, assignment, jobs=2).by_student()
-        alone = engine_rows()
-        lost = [lost_cells(alone, f"wrong-{n:02d}") for n in range(1, len(answers) + 1)]
-        if not _packs_hold(groups, lost):
-            groups = pack_wrong_answers(answers, lost)
-            packed = {
-                name.replace("pack-", "repack-"): notebooks
-                for name, notebooks in packed_submissions(source, answers, groups).items()
-            }
-            place_submissions(engine_course, assignment, packed)
-            again = grade_submissions(engine_course, assignment, list(packed), jobs=2)
-            results.update(again.by_student())
+        engine = {
+            (row["student"], row["notebook"], row["grade_id"]): row
+            for row in read_gradebook(course.db_url, course.course_id, assignment)
+        }
         packs = {
             name: [f"wrong-{m + 1:02d}" for m in group]
             for name, group in zip(packed, groups, strict=True)
@@ -290,11 +270,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
         # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
         # course copies); the solution is in shard 0.
-        for_stock = {
-            name: notebooks
-            for name, notebooks in {**submissions, **packed}.items()
-            if not name.startswith("wrong-")
-        }
+        for_stock = {**submissions, **packed}
         names = list(for_stock)
         shards = [{n: for_stock[n] for n in names[i::STOCK_SHARDS]} for i in range(STOCK_SHARDS)]
         with ThreadPoolExecutor(STOCK_SHARDS) as pool:
@@ -303,7 +279,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
                 range(STOCK_SHARDS),
             )
             stock = pd.concat(list(frames), ignore_index=True)
-        saved = (stock, engine_rows(), results, packs)
+        saved = (stock, engine, results, packs)
         (folder / "trial.pickle").write_bytes(pickle.dumps(saved))
 
     def trial(assignment: str) -> TrialGrading:
@@ -312,24 +288,6 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         return TrialGrading(*saved, stock_course=folder / "stock-0")
 
     return trial
-
-
-def _packs_hold(groups: list[list[int]], lost: list[set[str]]) -> bool:
-    """Whether every packed wrong answer lost a test cell alone and no two answers in a pack
-    lost the same cell, so that each cell a pack loses names the one answer that lost it.
-
-    >>> _packs_hold([[0, 1], [2]], [{"ex1-check"}, {"ex2-check"}, {"ex1-check"}])
-    True
-    >>> _packs_hold([[0, 1]], [{"ex1-check", "ex2-check"}, {"ex2-check"}])
-    False
-    """
-    for group in groups:
-        seen: set[str] = set()
-        for member in group:
-            if (len(group) > 1 and not lost[member]) or lost[member] & seen:
-                return False
-            seen |= lost[member]
-    return True
 
 
 def _trial_cost(assignment: str) -> int:

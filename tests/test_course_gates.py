@@ -3,9 +3,9 @@
 1. notebooks are stored without outputs; 2. release/ is exactly what nbgrader generates
    (compared with the session's generated course of each assignment, ``course_copy``);
 3. each source notebook autogrades to full marks and its unedited release to zero, and every
-   wrong-answer fixture scores below full, handed in alone to the grading engine and packed
-   with others to stock nbgrader (the session's one trial grading of each assignment,
-   ``trial_grading`` in tests/conftest.py);
+   wrong-answer fixture scores below full on the cells it declares, packed with answers that
+   declare other cells, in the grading engine and in stock nbgrader (the session's one trial
+   grading of each assignment, ``trial_grading`` in tests/conftest.py);
 4. each source notebook runs top to bottom (no cell of the solution stopped with an error
    when stock nbgrader ran it in that trial);
 5. ruff is clean.
@@ -91,36 +91,42 @@ def test_every_exercise_has_at_least_two_wrong_answers(assignment):
             assert count >= 2, f"{notebook_path.name} {cell} has {count} wrong-answer fixture(s)"
 
 
+def _lost(rows) -> set[str]:
+    """The autograded test cells scored below full in these stock nbgrader rows."""
+    return set(rows[rows["autograded"] & (rows["score"] < rows["max_score"])]["grade_id"])
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_wrong_answer_is_graded_in_a_pack_of_its_own_cells(assignment, trial_grading):
+    """Each wrong answer is handed in once, packed with answers that declare other cells."""
+    answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
+    trial = trial_grading(assignment)
+    members = sorted(m for group in trial.packs.values() for m in group)
+    assert members == [f"wrong-{n:02d}" for n in range(1, len(answers) + 1)]
+    for pack, group in trial.packs.items():
+        declared = [cell for m in group for cell in answers[int(m[-2:]) - 1].loses]
+        assert len(declared) == len(set(declared)), (pack, group)
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_wrong_answers_score_below_full(assignment, trial_grading):
-    """Each wrong answer, handed in alone, loses the marks it should (graded by the engine)."""
+    """Each wrong answer loses the marks it should, graded by the engine and by stock
+    nbgrader. (Alone, it fails the visible check of each of those cells:
+    tests/test_visible_checks.py. A failed visible check raises while grading.)"""
     answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
     trial = trial_grading(assignment)
-    for number, answer in enumerate(answers, start=1):
-        student = f"wrong-{number:02d}"
-        rows = [row for key, row in trial.engine.items() if key[0] == student]
-        graded = {row["grade_id"] for row in rows}
-        assert set(answer.loses) <= graded, f"{student}: tests {answer.loses} not graded"
-        kept = set(answer.loses) - trial.engine_lost(student)
-        assert not kept, f"wrong answer '{answer.why}' ({answer.cell}) scores full marks on {kept}"
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_stock_nbgrader_catches_every_wrong_answer(assignment, trial_grading):
-    """Stock nbgrader, grading the wrong answers packed a few to a notebook, loses exactly the
-    cells their members lost alone: every wrong answer is caught by nbgrader itself."""
-    trial = trial_grading(assignment)
-    answers = load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
-    assert sorted(m for members in trial.packs.values() for m in members) == [
-        f"wrong-{n:02d}" for n in range(1, len(answers) + 1)
-    ]
     stock = trial.stock
-    for pack, members in trial.packs.items():
-        rows = stock[stock["student"] == pack]
-        assert len(rows) > 0, f"stock nbgrader did not grade {pack}"
-        lost = set(rows[rows["autograded"] & (rows["score"] < rows["max_score"])]["grade_id"])
-        expected = set().union(*(trial.engine_lost(m) for m in members))
-        assert lost == expected, (pack, members)
+    for pack, group in trial.packs.items():
+        rows = [row for key, row in trial.engine.items() if key[0] == pack]
+        graded = {row["grade_id"] for row in rows}
+        stock_lost = _lost(stock[stock["student"] == pack])
+        for member in group:
+            answer = answers[int(member[-2:]) - 1]
+            assert set(answer.loses) <= graded, f"{member}: tests {answer.loses} not graded"
+            kept = set(answer.loses) - trial.engine_lost(pack)
+            assert not kept, f"wrong answer '{answer.why}' ({answer.cell}) scores full on {kept}"
+            kept = set(answer.loses) - stock_lost
+            assert not kept, f"stock nbgrader gives '{answer.why}' full marks on {kept}"
 
 
 def test_ruff_is_clean():

@@ -110,8 +110,8 @@ def wrong_answer_submissions(
 def pack_wrong_answers(answers: list[WrongAnswer], lost: list[set[str]]) -> list[list[int]]:
     """Group wrong answers so that each group can be handed in as one submission.
 
-    ``lost[i]`` is the set of test cells that wrong answer ``i``, handed in alone, was seen
-    to lose. Two answers share a group only if they replace different cells and lose no
+    ``lost[i]`` is the set of test cells that wrong answer ``i`` loses (as its fixture
+    declares, or as it was seen to lose when handed in alone). Two answers share a group only if they replace different cells and lose no
     test cell in common, so a group's lost cells are exactly the union of its members'
     (and each lost cell names the one answer that lost it) unless the answers interact.
     An answer that lost nothing alone stays alone. Groups are filled first come, first
