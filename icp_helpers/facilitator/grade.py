@@ -110,7 +110,7 @@ def grade_cohort(
         raise UsageError(f"--jobs is {jobs}; give 1 or more.")
     folder = folder_at(cohort_root)
     lock = folder.working_folder("grading") / f"{assignment}.lock"
-    with _one_grader(lock, f"{assignment} of cohort {folder.cohort}"):
+    with one_grader(lock, f"{assignment} of cohort {folder.cohort}"):
         due = folder.schedule().dates_for(assignment).due
         _require_released(folder, assignment)
         ledger = _Ledger(folder.working_folder("grading") / f"{assignment}.json")
@@ -176,7 +176,7 @@ class GradingInProgress(IcpError, ValueError):
 
 
 @contextlib.contextmanager
-def _one_grader(lock_file: Path, what: str) -> Iterator[None]:
+def one_grader(lock_file: Path, what: str) -> Iterator[None]:
     """Hold the lock on ``lock_file`` throughout, or stop at once if another process has it.
 
     The file names the holder (process, machine, start time) for the message a second
@@ -184,12 +184,12 @@ def _one_grader(lock_file: Path, what: str) -> Iterator[None]:
 
     >>> import tempfile
     >>> lock = Path(tempfile.mkdtemp()) / "00-getting-started.lock"
-    >>> with _one_grader(lock, "00 of cohort 10"):
-    ...     with _one_grader(lock, "00 of cohort 10"):
+    >>> with one_grader(lock, "00 of cohort 10"):
+    ...     with one_grader(lock, "00 of cohort 10"):
     ...         pass
     Traceback (most recent call last):
     icp_helpers.facilitator.grade.GradingInProgress: 00 of cohort 10 is already being graded by ...
-    >>> with _one_grader(lock, "00 of cohort 10"):
+    >>> with one_grader(lock, "00 of cohort 10"):
     ...     print("graded")
     graded
     """
