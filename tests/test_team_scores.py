@@ -313,7 +313,10 @@ WORDS = {
     "twelve": 12,
 }
 #: Sentences that count months on a team's run chart: (notebook, cell id, team, month).
-RUN_CLAIMS = [("04", "ex9-text", CEDAR, "2024-12")]
+RUN_CLAIMS = [
+    ("04", "ex9-text", CEDAR, "2024-12"),
+    ("04", "grow-cedar-text", CEDAR, "2024-10"),  # the team that feels stuck (Section 7)
+]
 
 
 @pytest.mark.parametrize(("key", "cell_id", "team", "month"), RUN_CLAIMS)
