@@ -313,7 +313,10 @@ WORDS = {
     "twelve": 12,
 }
 #: Sentences that count months on a team's run chart: (notebook, cell id, team, month).
-RUN_CLAIMS = [("04", "ex9-text", CEDAR, "2024-12")]
+RUN_CLAIMS = [
+    ("04", "ex9-text", CEDAR, "2024-12"),
+    ("04", "grow-cedar-text", CEDAR, "2024-10"),  # the team that feels stuck (Section 7)
+]
 
 
 @pytest.mark.parametrize(("key", "cell_id", "team", "month"), RUN_CLAIMS)
@@ -350,3 +353,16 @@ def test_the_portfolio_chart_is_described_as_the_table_has_it():
     assert (crisis["latest_score"], crisis["months_at_level"]) == (2.5, 12)
     assert "Willow ward shows as stuck at 4.0" in text
     assert table.loc[WILLOW, "latest_score"] == 4.0
+
+
+def test_the_team_that_feels_stuck_has_the_score_history_the_text_gives():
+    # 04 Section 7 coaches Cedar ward in October 2024, when its score had not moved for months.
+    text = " ".join(_cells("04")["grow-cedar-text"].split())
+    said = re.search(r"score had been (\d\.\d) \([a-z ]+\) for (\w+) months, since (\w+)\.", text)
+    assert said, "04 grow-cedar-text no longer gives Cedar ward's score history"
+    history = _history()
+    cedar = history[(history["project"] == CEDAR) & (history["month"] <= "2024-10")]
+    scores = cedar["score"].tolist()
+    held = next(i for i, s in enumerate(reversed(scores)) if s != scores[-1])
+    since = pd.Period(cedar["month"].iloc[-held], freq="M").strftime("%B")
+    assert (float(said.group(1)), WORDS[said.group(2)], said.group(3)) == (scores[-1], held, since)
