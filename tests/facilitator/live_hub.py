@@ -44,18 +44,45 @@ class HubUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class RunningHub:
-    """A cohort's hub, running: where it answers and who can log in."""
+class LiveHub:
+    """A cohort on a running hub, and who may log in to it."""
 
     url: str
-    passwords: dict[str, str]  # every throwaway account's password
-    trainees: tuple[str, ...]
-    facilitator: str
-    grader: str  # owns the cohort folder; icp and the formgrader run as it
-    folder: Any  # the cohort's CohortFolder
-    base: Path  # everything made lives here (cohorts, exchange, hub, venv, hub.log)
-    log: Path
-    process: subprocess.Popen
+    trainees: dict[str, str]  # account: password
+    facilitator: tuple[str, str]  # account, password
+    grader: str  # the account that owns the cohort folder (the formgrader and icp run as it)
+    base: Path  # the cohorts, the exchange, the hub and the shared Python are in here
+    python: Path  # the course's Python, which every account can run
+    log: Path  # the hub's log
+    root: Path  # the course
+
+    @property
+    def exchange(self) -> Path:
+        return self.base / "exchange"
+
+    @property
+    def cohort_folder(self) -> Path:
+        return self.base / "cohorts" / "10"
+
+    def icp(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the ``icp`` command line as the grading account, as the guide says to."""
+        where = ["--root", str(self.root), "--cohorts-dir", str(self.base / "cohorts")]
+        return as_account(self.grader, str(self.python), "-m", "icp_helpers.cli", *args, *where)
+
+
+def as_account(name: str, *command: str, stdin: str | None = None):
+    """Run ``command`` as the Unix account ``name``, in its home, with a plain environment."""
+    home = Path("~" + name).expanduser()
+    env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
+    runuser = shutil.which("runuser") or "runuser"
+    return subprocess.run(
+        [runuser, "-u", name, "--", "env", "-i", *(f"{k}={v}" for k, v in env.items()), *command],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=home,
+        timeout=900,
+    )
 
 
 def free_port() -> int:
@@ -96,7 +123,7 @@ def check_machine() -> None:
 @contextmanager
 def running_hub(
     root: Path, trainees: Sequence[str], assignment: str, *, start_seconds: float = 120
-) -> Iterator[RunningHub]:
+) -> Iterator[LiveHub]:
     """Cohort 10 of the course at ``root`` on a running hub; the trainees' ids as given.
 
     ``assignment`` is released into the exchange before the hub starts. A facilitator and a
@@ -104,14 +131,15 @@ def running_hub(
     """
     from icp_helpers.facilitator.cohort_folder import create_cohort
     from icp_helpers.facilitator.hub import HubPorts, write_hub
-    from icp_helpers.facilitator.release import release
     from icp_helpers.facilitator.roster import import_roster
 
     check_machine()
     tag = uuid.uuid4().hex[:6]
     facilitator, grader = f"icpf{tag}", f"icpg{tag}"
     accounts = [*trainees, facilitator, grader]
-    base = Path(tempfile.mkdtemp(prefix="icp-hub-", dir="/tmp"))
+    # not in /tmp: icp grade's sandbox gives notebooks an empty /tmp, and the course's Python
+    # (made in here) must be seen inside it; on the same disk as this environment (hard links)
+    base = Path(tempfile.mkdtemp(prefix="icp-hub-", dir="/var/tmp"))
     base.chmod(0o755)  # like /srv: every account can reach the exchange and the hub's profile
     process = None
     try:
@@ -143,7 +171,6 @@ def running_hub(
         )
         if made.returncode != 0:
             raise AssertionError(f"create-accounts.sh failed:\n{made.stdout}{made.stderr}")
-        release(folder, assignment)  # into the exchange, as the facilitators would
         passwords = {name: secrets.token_urlsafe(PASSWORD_LENGTH) for name in accounts}
         subprocess.run(
             ["chpasswd"],
@@ -152,6 +179,21 @@ def running_hub(
             check=True,
         )
         log = base / "hub.log"
+        live = LiveHub(
+            f"http://127.0.0.1:{ports.public}",
+            {n: passwords[n] for n in trainees},
+            (facilitator, passwords[facilitator]),
+            grader,
+            base,
+            python,
+            log,
+            root,
+        )
+        # into the exchange as the grading account, as the guide says (it then owns the
+        # exchange's inbound folder, which nbgrader opens to no one else for reading)
+        released = live.icp("release", "10", assignment)
+        if released.returncode != 0:
+            raise AssertionError(f"icp release failed:\n{released.stdout}{released.stderr}")
         env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
         with open(log, "w") as out:
             process = subprocess.Popen(
@@ -162,7 +204,7 @@ def running_hub(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        url = f"http://127.0.0.1:{ports.public}"
+        url = live.url
 
         def answering() -> bool:
             if process.poll() is not None:
@@ -170,9 +212,7 @@ def running_hub(
             return requests.get(f"{url}/hub/api/", timeout=5).ok
 
         wait_for("the hub answering", answering, start_seconds, log)
-        yield RunningHub(
-            url, passwords, tuple(trainees), facilitator, grader, folder, base, log, process
-        )
+        yield live
     finally:
         if process is not None:
             stop_hub(process)
@@ -200,9 +240,10 @@ def shared_python(root: Path, base: Path) -> Path:
     """This course's Python as a trust server installs it, where every account can run it.
 
     The running environment may live in a private folder (here: a Python under /root), so
-    a venv of the system's Python of the same version is made in ``base``, reading this
-    environment's packages (``.pth``), JupyterLab's files and settings (links) and with its
-    own kernel.
+    a venv of the system's Python of the same version is made in ``base``, holding this
+    environment's packages (hard links: the same files, copied in a moment), JupyterLab's files
+    and settings (links) and with its own kernel. Its packages are its own, inside it, as in a
+    trust's /opt/icp: ``icp grade``'s sandbox shows notebooks the grading Python's folders only.
     """
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = Path("/usr/bin") / version
@@ -221,7 +262,9 @@ def shared_python(root: Path, base: Path) -> Path:
     venv = base / "venv"
     subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
     site_packages = venv / "lib" / version / "site-packages"
-    (site_packages / "icp_course.pth").write_text(f"import site; site.addsitedir({str(here)!r})\n")
+    linked = subprocess.run(["cp", "-al", f"{here}/.", str(site_packages)], capture_output=True)
+    if linked.returncode != 0:  # another disk: copy the files themselves
+        subprocess.run(["cp", "-a", f"{here}/.", str(site_packages)], check=True)
     data = venv / "share" / "jupyter"
     data.mkdir(parents=True)
     for entry in (ours / "share" / "jupyter").iterdir():

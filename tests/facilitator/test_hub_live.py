@@ -40,8 +40,7 @@ def live_hub():
                 text=True,
             )
             assert again.returncode == 0 and "already there" in again.stdout  # idempotent
-            facilitator = (hub.facilitator, hub.passwords[hub.facilitator])
-            yield hub.url, {n: hub.passwords[n] for n in trainees}, facilitator, hub.log
+            yield hub.url, hub.trainees, hub.facilitator, hub.log
     except HubUnavailable as missing:
         pytest.skip(str(missing))
 
