@@ -237,8 +237,23 @@ def storage_manifests(plan: KubernetesPlan) -> list[dict]:
     return [*claims, job]
 
 
+class _Dumper(yaml.SafeDumper):
+    """YAML for people to read: text of several lines as a block, no anchors (``&id001``)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _dump(document: dict) -> str:
-    return yaml.safe_dump(document, sort_keys=False, width=100, allow_unicode=True)
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
 
 
 _FORMGRADER_NBGRADER = '''"""nbgrader for facilitators (icp cohort kubernetes): the cohort."""
