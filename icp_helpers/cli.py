@@ -169,6 +169,42 @@ def build_parser() -> argparse.ArgumentParser:
         "Account names are the roster ids in lower case; an id that cannot be a Unix name "
         "(a letter first, then letters, digits or '-') is refused. See DIR/README.md."
     )
+    kubernetes = add(
+        "kubernetes",
+        _facilitator("cohort_kubernetes"),
+        "write Zero to JupyterHub's Helm values for a cohort on Kubernetes (not run here)",
+        into=cohort_verbs,
+    )
+    kubernetes.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder to write"
+    )
+    kubernetes.add_argument(
+        "--facilitator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a facilitator's hub user name (repeat for each): the hub's admins, whose servers "
+        "have the formgrader",
+    )
+    kubernetes.add_argument(
+        "--image",
+        default="icp-course:latest",
+        help="the image built from kubernetes/Dockerfile, as the cluster pulls it "
+        "(default: icp-course:latest)",
+    )
+    kubernetes.add_argument(
+        "--gradebook-secret",
+        default="icp-gradebook",
+        metavar="NAME",
+        help="the Kubernetes Secret whose key 'url' holds the gradebook's address "
+        "(default: icp-gradebook)",
+    )
+    kubernetes.add_argument(
+        "--storage-class",
+        metavar="NAME",
+        help="the cluster's storage class for shared (ReadWriteMany) volumes, e.g. azurefile "
+        "(default: the cluster's default)",
+    )
     for verb, summary in [
         ("show", "check a cohort's schedule and print its calendar"),
         ("ics", "write the cohort's calendar as an iCalendar file"),

@@ -74,6 +74,23 @@ def cohort_hub(args: argparse.Namespace) -> int:
     return 0
 
 
+def cohort_kubernetes(args: argparse.Namespace) -> int:
+    from icp_helpers.facilitator.hub_kubernetes import KubernetesPlan, write_kubernetes
+
+    folder = _folder(args)
+    plan = KubernetesPlan(
+        image=args.image, gradebook_secret=args.gradebook_secret, storage_class=args.storage_class
+    )
+    values, storage = write_kubernetes(folder, args.out, facilitators=args.facilitator, plan=plan)
+    print(f"Zero to JupyterHub values for cohort {folder.cohort} written to {values}")
+    print(f"  shared volumes: {storage} (kubectl apply -f {storage.name})")
+    print(f"  image:          {plan.image} (build it from kubernetes/Dockerfile)")
+    secret = plan.gradebook_secret
+    print(f"  gradebook:      from the Secret {secret} (key 'url'), never in the file")
+    print("Not run here: see the facilitator guide, chapter 7, 'Past one server: Kubernetes'.")
+    return 0
+
+
 def cohort_show(args: argparse.Namespace) -> int:
     print(calendar_text(_schedule(args)), end="")
     return 0

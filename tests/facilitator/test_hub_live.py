@@ -8,18 +8,10 @@ process started is stopped at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
-import stat
 import subprocess
-import sys
-import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -31,179 +23,26 @@ pytestmark = pytest.mark.slow
 pytest.importorskip("jupyterhub", reason="pip install '.[facilitator]' (JupyterHub)")
 requests = pytest.importorskip("requests")
 
-PASSWORD_LENGTH = 16
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(what: str, check, seconds: float, log: Path | None = None):
-    """Call ``check`` until it gives something true, for at most ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except requests.RequestException:
-            found = None
-        if found:
-            return found
-        time.sleep(0.5)
-    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"{what} did not happen within {seconds:g} s\n{tail}")
+from .live_hub import HubUnavailable, running_hub  # noqa: E402 - needs requests
+from .live_hub import wait_for as _wait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def live_hub():
-    """A cohort on a running hub: (base url, trainees {name: password}, facilitator, base)."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root: the hub starts servers as trainees' own Unix accounts")
-    if not shutil.which("configurable-http-proxy"):
-        pytest.skip("needs configurable-http-proxy: npm install -g configurable-http-proxy")
-    for tool in ("useradd", "userdel", "chpasswd", "runuser"):
-        if not shutil.which(tool):
-            pytest.skip(f"needs {tool} to make throwaway Unix accounts")
-    from icp_helpers.facilitator.cohort_folder import create_cohort
-    from icp_helpers.facilitator.hub import HubPorts, write_hub
-    from icp_helpers.facilitator.release import release
-    from icp_helpers.facilitator.roster import import_roster
-
+    """A cohort on a running hub: (base url, trainees {name: password}, facilitator, log)."""
     tag = uuid.uuid4().hex[:6]
     trainees = [f"icpa{tag}", f"icpb{tag}"]
-    facilitator, grader = f"icpf{tag}", f"icpg{tag}"
-    accounts = [*trainees, facilitator, grader]
-    base = Path(tempfile.mkdtemp(prefix="icp-hub-", dir="/tmp"))
-    base.chmod(0o755)  # like /srv: every account can reach the exchange and the hub's profile
-    hub_process = None
     try:
-        subprocess.run(
-            ["useradd", "--system", "--create-home", "--shell", "/bin/sh", grader],
-            check=True,
-            capture_output=True,
-        )
-        roster = base / "roster.csv"
-        roster.write_text(
-            "id,first_name,last_name,email,directorate\n"
-            f"{trainees[0]},Asha,Patel,asha.patel@example.org,Community\n"
-            f"{trainees[1]},Ben,Okafor,ben.okafor@example.org,Forensic\n",
-            encoding="utf-8",
-        )
-        folder, _ = create_cohort(ROOT, "10", where=base / "cohorts", exchange=base / "exchange")
-        import_roster(folder, roster)
-        (base / "cohorts").chmod(0o755)
-        subprocess.run(["chown", "-R", grader, str(folder.root)], check=True)
-        ports = HubPorts(_free_port(), _free_port(), _free_port(), _free_port())
-        python = _shared_python(base)
-        hub = write_hub(
-            folder, base / "hub", facilitators=[facilitator], ports=ports, python=python
-        )
-        made = subprocess.run(
-            ["sh", str(base / "hub" / "create-accounts.sh")], capture_output=True, text=True
-        )
-        assert made.returncode == 0, made.stdout + made.stderr
-        again = subprocess.run(
-            ["sh", str(base / "hub" / "create-accounts.sh")], capture_output=True, text=True
-        )
-        assert again.returncode == 0 and "already there" in again.stdout  # idempotent
-        release(folder, ASSIGNMENT)  # into the exchange, as the facilitators would
-        passwords = {name: secrets.token_urlsafe(PASSWORD_LENGTH) for name in accounts}
-        subprocess.run(
-            ["chpasswd"],
-            input="".join(f"{n}:{p}\n" for n, p in passwords.items()),
-            text=True,
-            check=True,
-        )
-        log = base / "hub.log"
-        env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
-        with open(log, "w") as out:
-            hub_process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.config)],
-                cwd=base / "hub" / "state",
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        with running_hub(ROOT, trainees, ASSIGNMENT) as hub:
+            again = subprocess.run(
+                ["sh", str(hub.base / "hub" / "create-accounts.sh")],
+                capture_output=True,
+                text=True,
             )
-        url = f"http://127.0.0.1:{ports.public}"
-        _wait(
-            "the hub answering",
-            lambda: (
-                hub_process.poll() is None
-                and requests.get(f"{url}/hub/api/", timeout=5).ok
-                or hub_process.poll() is not None
-                and pytest.fail(log.read_text())
-            ),
-            120,
-            log,
-        )
-        yield url, {n: passwords[n] for n in trainees}, (facilitator, passwords[facilitator]), log
-    finally:
-        if hub_process is not None:
-            hub_process.send_signal(signal.SIGTERM)  # the hub stops every server it started
-            try:
-                hub_process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                pass
-            try:  # whatever the hub left in its process group (its proxy, if it failed early)
-                os.killpg(hub_process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            hub_process.wait(timeout=10)
-        for name in accounts:
-            _stop_processes_of(name)
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _shared_python(base: Path) -> Path:
-    """This course's Python as a trust server installs it, where every account can run it.
-
-    The test's own environment may live in a private folder (here: a Python under /root), so
-    a venv of the system's Python of the same version is made in ``base``, reading this
-    environment's packages (``.pth``), JupyterLab's files and settings (links) and with its
-    own kernel.
-    """
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    system = Path("/usr/bin") / version
-    if not system.exists():
-        pytest.skip(f"needs {system} (the same Python version, where every account can run it)")
-    ours = Path(sys.prefix)
-    here = ours / "lib" / version / "site-packages"
-    for needed in (ROOT, here):
-        closed = [p for p in (needed, *needed.parents) if not p.stat().st_mode & stat.S_IXOTH]
-        if closed:
-            pytest.skip(
-                f"{closed[0]} is closed to other accounts, so trainees could not use {needed}"
-            )
-    venv = base / "venv"
-    subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
-    site_packages = venv / "lib" / version / "site-packages"
-    (site_packages / "icp_course.pth").write_text(f"import site; site.addsitedir({str(here)!r})\n")
-    data = venv / "share" / "jupyter"
-    data.mkdir(parents=True)
-    for entry in (ours / "share" / "jupyter").iterdir():
-        if entry.name != "kernels":
-            (data / entry.name).symlink_to(entry)
-    (venv / "etc").symlink_to(ours / "etc")  # the server extensions JupyterLab enables
-    kernel = data / "kernels" / "python3"
-    kernel.mkdir(parents=True)
-    spec = json.loads((ours / "share/jupyter/kernels/python3/kernel.json").read_text())
-    spec["argv"][0] = str(venv / "bin" / "python")
-    (kernel / "kernel.json").write_text(json.dumps(spec))
-    subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
-    return venv / "bin" / "python"
-
-
-def _stop_processes_of(account: str) -> None:
-    """Stop what is still running as a throwaway account (its servers, if the hub left any)."""
-    listed = subprocess.run(["pgrep", "-u", account], capture_output=True, text=True)
-    for pid in listed.stdout.split():
-        try:
-            os.kill(int(pid), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            assert again.returncode == 0 and "already there" in again.stdout  # idempotent
+            yield hub.url, hub.trainees, hub.facilitator, hub.log
+    except HubUnavailable as missing:
+        pytest.skip(str(missing))
 
 
 def _log_in(url: str, name: str, password: str):
