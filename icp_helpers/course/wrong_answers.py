@@ -111,11 +111,11 @@ def pack_wrong_answers(answers: list[WrongAnswer], lost: list[set[str]]) -> list
     """Group wrong answers so that each group can be handed in as one submission.
 
     ``lost[i]`` is the set of test cells that wrong answer ``i`` loses (as its fixture
-    declares, or as it was seen to lose when handed in alone). Two answers share a group only if they replace different cells and lose no
-    test cell in common, so a group's lost cells are exactly the union of its members'
-    (and each lost cell names the one answer that lost it) unless the answers interact.
-    An answer that lost nothing alone stays alone. Groups are filled first come, first
-    served; each holds answer indices in fixture order.
+    declares, or as it was seen to lose when handed in alone). Two answers share a group
+    only if they replace different cells and lose no test cell in common, so a group's lost
+    cells are exactly the union of its members' (and each lost cell names the one answer
+    that lost it) unless the answers interact. An answer that loses nothing stays alone.
+    Groups are filled first come, first served; each holds answer indices in fixture order.
 
     >>> a = WrongAnswer("n.ipynb", "ex1-answer", "x = 0", "zero", ("ex1-check",))
     >>> b = WrongAnswer("n.ipynb", "ex1-answer", "x = 2", "two", ("ex1-check",))
