@@ -78,10 +78,17 @@ def test_the_rubrics_shown_to_learners_are_the_course_rubrics():
         rubric = yaml.safe_load((ROOT / entry["rubric"]).read_text(encoding="utf-8"))
         heading = f"{entry['id'][:2]} {entry['title']}"
         assert heading in sections, f"no section '### {heading}'"
-        text = sections[heading]
-        for cell in rubric["cells"]:
+        # one paragraph and table per hand-marked cell, in the rubric's order
+        blocks = re.split(r"^(?=For the )", sections[heading], flags=re.MULTILINE)[1:]
+        assert len(blocks) == len(rubric["cells"]), heading
+        for cell, text in zip(rubric["cells"], blocks, strict=True):
+            what = (
+                "the reflection"
+                if cell["grade_id"] == "reflection"
+                else f"the hand-marked answer `{cell['grade_id']}`"
+            )
+            assert text.startswith(f"For {what} in `{rubric['notebook']}`"), text[:80]
             assert cell["question"] in text
-            assert f"the reflection in `{rubric['notebook']}`" in text
             assert f"{cell['points']} marks" in text
             wanted = [[str(level["score"]), level["looks_like"]] for level in cell["levels"]]
             assert _table_rows(text)[1:] == wanted
