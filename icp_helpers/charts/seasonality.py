@@ -96,6 +96,15 @@ class SeasonalityResult(SavableChart):
 
 
 
+def _span(months: int) -> str:
+    """How long ``months`` monthly values cover, in words (whole years when they are).
+
+    >>> _span(24), _span(30)
+    ('2 years', '30 months')
+    """
+    return f"{months // 12} years" if months % 12 == 0 else f"{months} months"
+
+
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -161,13 +170,12 @@ def seasonality(
     test = kruskal(*groups)
     statistic, p_value, df = float(test.statistic), float(test.pvalue), len(groups) - 1
     differ = p_value < 0.05
-    years = len(table["year"].unique())
     stated = f"(Kruskal–Wallis H = {statistic:.2f}, {df} degrees of freedom, {_p_text(p_value)})"
     verdict = (
         f"The months differ more than chance would usually give {stated}."
         if differ
-        else f"No evidence that the months differ more than chance {stated}. With {years} "
-        "years of data a modest seasonal pattern could still be missed."
+        else f"No evidence that the months differ more than chance {stated}. With "
+        f"{_span(len(table))} of data a modest seasonal pattern could still be missed."
     )
     by_year = table.pivot(index="year", columns="month", values="value")
     by_year = by_year.reindex(columns=range(1, 13))
