@@ -1,9 +1,10 @@
 """The monthly sponsor update: one page a sponsor can read in two minutes.
 
 From a :class:`SponsorUpdate` (aim, progress score this month and last, headline measure with
-its chart and signals, PDSA cycles since the last update and what they taught, next tests,
-risks and the ask of the sponsor) build Markdown or a self-contained HTML page with the chart
-embedded as a PNG. All text typed by people is HTML-escaped.
+its chart and signals, the balancing measure and whether its chart shows a signal, PDSA cycles
+since the last update and what they taught, next tests, risks and the ask of the sponsor) build
+Markdown or a self-contained HTML page with the chart embedded as a PNG. All text typed by
+people is HTML-escaped.
 
 >>> import matplotlib.pyplot as plt
 >>> from icp_helpers.pdsa import PdsaCycle
@@ -15,6 +16,7 @@ embedded as a PNG. All text typed by people is HTML-escaped.
 ...         "1,000 occupied bed days by March 2025", score=3.0, previous_score=2.5,
 ...     measure_name="Physical violence per 1,000 occupied bed days", chart=fig,
 ...     signals=["Shift: 8 months below the baseline median since Safewards began in February"],
+...     balancing_measure="Restraint per 1,000 occupied bed days", balancing_signal=False,
 ...     pdsas=[PdsaCycle(change_idea="Night-shift huddle", cycle_id="PDSA 3", act="adopt",
 ...                      study="Better than we predicted: bank staff spoke on 17 of 19 nights")],
 ...     next_tests=["Huddle on the day shift"], risks=["Two nurse vacancies"],
@@ -73,6 +75,18 @@ def _text_list(values: object, name: str) -> list[str]:
         raise FieldError(f"{name} must be a list of short sentences, not {type(values).__name__}")
     cleaned = [clean_text(value, name) for value in values]
     return [value for value in cleaned if value]
+
+
+def _optional_signal(value: object) -> bool | None:
+    """``True``, ``False`` or ``None`` (not said yet); numpy's booleans count as booleans."""
+    if value is None or isinstance(value, bool):
+        return value
+    if type(value).__name__ == "bool_":  # numpy.bool_, e.g. from chart.signals.empty
+        return bool(value)
+    raise FieldError(
+        "balancing_signal must be True (its chart shows a signal) or False (no signal), "
+        f"not {value!r}"
+    )
 
 
 def _optional_score(value: object, name: str) -> ProgressScore | None:
@@ -157,8 +171,11 @@ class SponsorUpdate:
 
     ``chart`` is a matplotlib Figure or a result from :func:`icp_helpers.charts.qic` (drawn
     with its ``.plot()``); ``signals`` defaults to sentences read from such a result. Scores
-    must be on the progress scale. Construction checks each value; :meth:`missing_sections`
-    says what is still to fill in.
+    must be on the progress scale. ``balancing_measure`` names the measure that would show
+    harm elsewhere from the changes, ``balancing_signal`` says whether its chart shows a signal
+    (``True`` or ``False``), and ``balancing_note`` says what a signal is and which way it
+    points. Construction checks each value; :meth:`missing_sections` says what is still to
+    fill in.
     """
 
     project: str
@@ -173,16 +190,21 @@ class SponsorUpdate:
     next_tests: list[str] = field(default_factory=list)
     risks: list[str] = field(default_factory=list)
     ask: str = ""
+    balancing_measure: str = ""
+    balancing_signal: bool | None = None
+    balancing_note: str = ""
     author: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("project", "aim", "measure_name", "ask", "author"):
+        texts = ("project", "aim", "measure_name", "ask", "balancing_measure", "balancing_note")
+        for name in (*texts, "author"):
             setattr(self, name, clean_text(getattr(self, name), name))
         if not self.project:
             raise FieldError("project is empty; name the project, e.g. 'Fewer falls on Cedar ward'")
         self.month = parse_month(self.month).strftime("%Y-%m")
         self.score = _optional_score(self.score, "score")
         self.previous_score = _optional_score(self.previous_score, "previous_score")
+        self.balancing_signal = _optional_signal(self.balancing_signal)
         if not (
             self.chart is None or isinstance(self.chart, Figure) or hasattr(self.chart, "plot")
         ):
@@ -246,6 +268,23 @@ class SponsorUpdate:
                 "add the run or control chart of the headline measure (chart=...)",
             ),
             (
+                "Balancing measure",
+                self.balancing_measure,
+                "name the measure that would show harm elsewhere from the changes "
+                "(balancing_measure=...)",
+            ),
+            (
+                "Balancing measure",
+                self.balancing_signal is not None,
+                "say whether its chart shows a signal, True or False (balancing_signal=...)",
+            ),
+            (
+                "Balancing measure",
+                self.balancing_signal is not True or self.balancing_note,
+                "its chart shows a signal, so say what it is and which way it points "
+                "(balancing_note=...)",
+            ),
+            (
                 "PDSA cycles",
                 self.pdsas,
                 "list the PDSA cycles run since the last update (pdsas=...)",
@@ -300,6 +339,14 @@ def _score_change(update: SponsorUpdate) -> str:
     return f"{'Up' if now > before else 'Down'} from {before.value:.1f} ({before.label}) last month"
 
 
+def _balancing(update: SponsorUpdate) -> str:
+    """``Its chart shows no signal.`` or ``Its chart shows a signal: <note>.``"""
+    if not update.balancing_signal:
+        note = f" {update.balancing_note}" if update.balancing_note else ""
+        return "Its chart shows no signal." + note
+    return f"Its chart shows a signal: {update.balancing_note.rstrip('.')}."
+
+
 def _learned(cycle: PdsaCycle) -> str:
     """``Learned: <study>. Decision: <act> - <next steps>.``, leaving out what is empty."""
     parts = [f"Learned: {cycle.study}"] if cycle.study else []
@@ -321,6 +368,7 @@ def _sections(update: SponsorUpdate) -> dict[str, list[str]]:
         ],
         "Headline measure": [update.measure_name],
         "Signals on the chart": update.signals or ["No signals on the chart this month."],
+        "Balancing measure": [update.balancing_measure, _balancing(update)],
         "PDSA cycles since the last update": [
             f"{cycle.cycle_id + ': ' if cycle.cycle_id else ''}{cycle.change_idea}. "
             f"{_learned(cycle)}"
@@ -364,7 +412,12 @@ def sponsor_update_markdown(update: SponsorUpdate) -> str:
     for heading, items in sections.items():
         lines += [f"## {heading}", ""]
         single = heading in ("Aim", "Headline measure", "Ask of the sponsor")
-        lines += [esc(item) if single else "- " + esc(item).replace("\n", "\n  ") for item in items]
+        if heading == "Balancing measure":
+            lines.append("  \n".join(esc(item) for item in items))
+        else:
+            lines += [
+                esc(item) if single else "- " + esc(item).replace("\n", "\n  ") for item in items
+            ]
         lines.append("")
         if heading == "Headline measure":
             alt = esc(alt_text).replace("[", "(").replace("]", ")")
@@ -407,6 +460,8 @@ def sponsor_update_html(update: SponsorUpdate) -> str:
             body.append(f'<p class="ask">{esc(items[0])}</p>')
         elif heading in ("Aim", "Headline measure"):
             body.append(f"<p>{esc(items[0])}</p>")
+        elif heading == "Balancing measure":
+            body.append(f"<p>{esc(items[0])}</p><p>{esc(items[1])}</p>")
         else:
             body.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
         if heading == "Headline measure":

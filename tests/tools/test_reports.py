@@ -59,6 +59,8 @@ def _update(**changes):
         "next_tests": ["Test the huddle on the day shift", "Share the briefing sheet with Cedar"],
         "risks": ["Two band 5 nurse vacancies from May"],
         "ask": "Agree ten minutes of protected time for the day-shift huddle",
+        "balancing_measure": "Restraint per 1,000 occupied bed days",
+        "balancing_signal": False,
         "author": "Sam Patel, improvement coach",
     }
     values.update(changes)
@@ -79,6 +81,7 @@ def test_markdown_has_every_section_in_order():
         "Progress score",
         "Headline measure",
         "Signals on the chart",
+        "Balancing measure",
         "PDSA cycles since the last update",
         "Next tests",
         "Risks",
@@ -134,6 +137,8 @@ def test_missing_sections_are_named():
         "Progress score",
         "Headline measure",
         "Chart",
+        "Balancing measure",
+        "Balancing measure",
         "PDSA cycles",
         "Next tests",
         "Risks",
@@ -141,6 +146,44 @@ def test_missing_sections_are_named():
     ]
     with pytest.raises(SponsorUpdateError, match="Ask of the sponsor: say what you need"):
         sponsor_update_html(update)
+
+
+def test_a_missing_balancing_measure_is_named_with_its_field():
+    update = _update(balancing_measure="", balancing_signal=None)
+    assert update.missing_sections() == [
+        "Balancing measure: name the measure that would show harm elsewhere from the changes "
+        "(balancing_measure=...)",
+        "Balancing measure: say whether its chart shows a signal, True or False "
+        "(balancing_signal=...)",
+    ]
+    with pytest.raises(SponsorUpdateError, match=r"\(balancing_measure=\.\.\.\)"):
+        sponsor_update_markdown(update)
+
+
+def test_a_balancing_signal_needs_a_sentence_saying_which_way():
+    update = _update(balancing_signal=True)
+    assert update.missing_sections() == [
+        "Balancing measure: its chart shows a signal, so say what it is and which way it points "
+        "(balancing_note=...)"
+    ]
+    update = _update(balancing_signal=True, balancing_note="Restraint has fallen, not risen")
+    assert update.missing_sections() == []
+
+
+def test_the_balancing_measure_is_in_the_update():
+    text = sponsor_update_markdown(_update())
+    section = text.split("## Balancing measure\n\n")[1].split("\n\n")[0]
+    assert section == (
+        "Restraint per 1,000 occupied bed days  \nIts chart shows no signal."
+    )
+    page = sponsor_update_html(
+        _update(balancing_signal=True, balancing_note="Restraint has fallen: 10 months below")
+    )
+    section = page.split('<section id="balancing-measure">')[1].split("</section>")[0]
+    assert section == (
+        "<h2>Balancing measure</h2>\n<p>Restraint per 1,000 occupied bed days</p>"
+        "<p>Its chart shows a signal: Restraint has fallen: 10 months below.</p>\n"
+    )
 
 
 def test_a_pdsa_without_learning_is_flagged():
@@ -168,6 +211,10 @@ def test_one_missing_section():
         ({"pdsas": ["PDSA 1"]}, "pdsas item 1 is a str, not a PdsaCycle"),
         ({"risks": 3}, "risks must be a list of short sentences"),
         ({"next_tests": [4]}, "next_tests must be text"),
+        ({"balancing_measure": 7}, "balancing_measure must be text"),
+        ({"balancing_signal": "no"}, "balancing_signal must be True (its chart shows a signal)"),
+        ({"balancing_signal": 0}, "balancing_signal must be True (its chart shows a signal)"),
+        ({"balancing_note": ["up"]}, "balancing_note must be text"),
     ],
 )
 def test_bad_values_raise_naming_the_field(changes, words):
