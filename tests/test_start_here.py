@@ -63,6 +63,12 @@ def test_the_contents_table_agrees_with_the_syllabus():
         assert time == f"{entry['time_to_allow_minutes']} minutes"
 
 
+def test_the_total_time_to_allow_is_the_sum_of_the_assignments():
+    total = sum(entry["time_to_allow_minutes"] for entry in SYLLABUS["assignments"])
+    stated = re.search(r"together they come to about (\d+) hours", _cell("contents"))
+    assert stated and int(stated.group(1)) == round(total / 60), total
+
+
 def test_each_assignment_lists_its_objectives_from_the_syllabus():
     sections = _sections(_cell("contents"))
     for entry in SYLLABUS["assignments"]:
