@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from icp_helpers.facilitator.cohort_folder import SETTINGS_FILE, CohortFolder
+from icp_helpers.facilitator.cohort_folder import CohortFolder
 
 _EXTENSION = "nbgrader.server_extensions.{}"
 _LAB = "@jupyter/nbgrader:{}"
@@ -41,8 +41,11 @@ def _profile(server: dict[str, bool], lab_off: list[str], extra: dict) -> dict[s
 def learner_profile(folder: CohortFolder, exchange) -> dict[str, str]:
     """What every person's own server loads: the Assignments tab and Validate, nothing else.
 
-    Its ``nbgrader_config.py`` names the cohort's course and exchange (and the cohort's time
-    zone, so submission times read as ``icp collect`` expects); it holds no gradebook address.
+    Its ``nbgrader_config.py`` names the cohort's course and exchange; it holds no gradebook
+    address. Submission times are written in UTC (nbgrader's own default, e.g.
+    ``2024-09-27 16:00:00.000000 UTC``): nbgrader names a submission
+    ``account+assignment+time+random`` and splits the name on ``+``, so a time with an
+    offset (``+0100``) would make the submission impossible to collect.
     """
     files = _profile(
         {
@@ -54,19 +57,16 @@ def learner_profile(folder: CohortFolder, exchange) -> dict[str, str]:
         ["formgrader", "create-assignment", "course-list"],
         {},
     )
-    settings = json.loads((folder.root / SETTINGS_FILE).read_text(encoding="utf-8"))
     lines = [
         f'"""nbgrader for trainees of {folder.course_id}, written by `icp cohort hub`."""',
         "",
         "c = get_config()  # noqa: F821 - provided by nbgrader",
         f"c.CourseDirectory.course_id = {folder.course_id!r}",
         f"c.Exchange.root = {str(exchange)!r}",
+        "# times in UTC: nbgrader splits a submission's name on '+', so no '+0100' offsets",
+        'c.Exchange.timezone = "UTC"',
+        'c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"',
     ]
-    if settings.get("timezone"):
-        lines += [
-            f"c.Exchange.timezone = {settings['timezone']!r}",
-            'c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f%z"',
-        ]
     files["nbgrader_config.py"] = "\n".join(lines) + "\n"
     return files
 

@@ -21,6 +21,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,9 +58,55 @@ def _wait(what: str, check, seconds: float, log: Path | None = None):
     raise AssertionError(f"{what} did not happen within {seconds:g} s\n{tail}")
 
 
+@dataclass(frozen=True)
+class LiveHub:
+    """A cohort on a running hub, and who may log in to it."""
+
+    url: str
+    trainees: dict[str, str]  # account: password
+    facilitator: tuple[str, str]  # account, password
+    grader: str  # the account that owns the cohort folder (the formgrader and icp run as it)
+    base: Path  # the cohorts, the exchange, the hub and the shared Python are in here
+    python: Path  # the course's Python, which every account can run
+    log: Path  # the hub's log
+
+    @property
+    def exchange(self) -> Path:
+        return self.base / "exchange"
+
+    def icp(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the ``icp`` command line as the grading account, as the guide says to."""
+        where = ["--root", str(ROOT), "--cohorts-dir", str(self.base / "cohorts")]
+        return as_account(self.grader, str(self.python), "-m", "icp_helpers.cli", *args, *where)
+
+
+def as_account(name: str, *command: str, stdin: str | None = None):
+    """Run ``command`` as the Unix account ``name``, in its home, with a plain environment."""
+    home = Path("~" + name).expanduser()
+    env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
+    return subprocess.run(
+        ["runuser", "-u", name, "--", "env", "-i", *(f"{k}={v}" for k, v in env.items()), *command],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=home,
+        timeout=900,
+    )
+
+
 @pytest.fixture(scope="module")
 def live_hub():
-    """A cohort on a running hub: (base url, trainees {name: password}, facilitator, base)."""
+    """A cohort on a running hub, 00 released by the grading account (see :class:`LiveHub`)."""
+    with running_hub() as hub:
+        yield hub
+
+
+@contextmanager
+def running_hub() -> Iterator[LiveHub]:
+    """Start the hub ``icp cohort hub`` writes for a cohort of two trainees; remove it all after.
+
+    Skips the test when this machine cannot run it (not root, no proxy, no useradd).
+    """
     if os.geteuid() != 0:
         pytest.skip("needs root: the hub starts servers as trainees' own Unix accounts")
     if not shutil.which("configurable-http-proxy"):
@@ -67,7 +116,6 @@ def live_hub():
             pytest.skip(f"needs {tool} to make throwaway Unix accounts")
     from icp_helpers.facilitator.cohort_folder import create_cohort
     from icp_helpers.facilitator.hub import HubPorts, write_hub
-    from icp_helpers.facilitator.release import release
     from icp_helpers.facilitator.roster import import_roster
 
     tag = uuid.uuid4().hex[:6]
@@ -107,7 +155,6 @@ def live_hub():
             ["sh", str(base / "hub" / "create-accounts.sh")], capture_output=True, text=True
         )
         assert again.returncode == 0 and "already there" in again.stdout  # idempotent
-        release(folder, ASSIGNMENT)  # into the exchange, as the facilitators would
         passwords = {name: secrets.token_urlsafe(PASSWORD_LENGTH) for name in accounts}
         subprocess.run(
             ["chpasswd"],
@@ -116,6 +163,17 @@ def live_hub():
             check=True,
         )
         log = base / "hub.log"
+        live = LiveHub(
+            f"http://127.0.0.1:{ports.public}",
+            {n: passwords[n] for n in trainees},
+            (facilitator, passwords[facilitator]),
+            grader,
+            base,
+            python,
+            log,
+        )
+        released = live.icp("release", "10", ASSIGNMENT)  # into the exchange, as the guide says
+        assert released.returncode == 0, released.stdout + released.stderr
         env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
         with open(log, "w") as out:
             hub_process = subprocess.Popen(
@@ -126,19 +184,18 @@ def live_hub():
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        url = f"http://127.0.0.1:{ports.public}"
         _wait(
             "the hub answering",
             lambda: (
                 hub_process.poll() is None
-                and requests.get(f"{url}/hub/api/", timeout=5).ok
+                and requests.get(f"{live.url}/hub/api/", timeout=5).ok
                 or hub_process.poll() is not None
                 and pytest.fail(log.read_text())
             ),
             120,
             log,
         )
-        yield url, {n: passwords[n] for n in trainees}, (facilitator, passwords[facilitator]), log
+        yield live
     finally:
         if hub_process is not None:
             hub_process.send_signal(signal.SIGTERM)  # the hub stops every server it started
@@ -232,7 +289,12 @@ def _spawn(url: str, session, name: str, log: Path) -> None:
 
 
 def test_a_trainee_logs_in_and_gets_the_assignments_tab_and_no_formgrader(live_hub):
-    url, trainees, facilitator, log = live_hub
+    url, trainees, facilitator, log = (
+        live_hub.url,
+        live_hub.trainees,
+        live_hub.facilitator,
+        live_hub.log,
+    )
     first, second = trainees
     wrong = requests.post(
         f"{url}/hub/login", data={"username": first, "password": "wrong"}, timeout=30
@@ -296,7 +358,7 @@ def test_a_trainee_fetches_00_from_the_assignments_tab_in_chromium(live_hub, tmp
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    url, trainees, _, log = live_hub
+    url, trainees, log = live_hub.url, live_hub.trainees, live_hub.log
     name = next(iter(trainees))
     shots = []
 
