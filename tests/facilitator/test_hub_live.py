@@ -122,7 +122,9 @@ def running_hub() -> Iterator[LiveHub]:
     trainees = [f"icpa{tag}", f"icpb{tag}"]
     facilitator, grader = f"icpf{tag}", f"icpg{tag}"
     accounts = [*trainees, facilitator, grader]
-    base = Path(tempfile.mkdtemp(prefix="icp-hub-", dir="/tmp"))
+    # not in /tmp: icp grade's sandbox gives notebooks an empty /tmp, and the course's Python
+    # (made in here) must be seen inside it; on the same disk as this environment (hard links)
+    base = Path(tempfile.mkdtemp(prefix="icp-hub-", dir="/var/tmp"))
     base.chmod(0o755)  # like /srv: every account can reach the exchange and the hub's profile
     hub_process = None
     try:
@@ -218,9 +220,10 @@ def _shared_python(base: Path) -> Path:
     """This course's Python as a trust server installs it, where every account can run it.
 
     The test's own environment may live in a private folder (here: a Python under /root), so
-    a venv of the system's Python of the same version is made in ``base``, reading this
-    environment's packages (``.pth``), JupyterLab's files and settings (links) and with its
-    own kernel.
+    a venv of the system's Python of the same version is made in ``base``, holding this
+    environment's packages (hard links: the same files, copied in a moment), JupyterLab's files
+    and settings (links) and with its own kernel. Its packages are its own, inside it, as in a
+    trust's /opt/icp: ``icp grade``'s sandbox shows notebooks the grading Python's folders only.
     """
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = Path("/usr/bin") / version
@@ -237,7 +240,10 @@ def _shared_python(base: Path) -> Path:
     venv = base / "venv"
     subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
     site_packages = venv / "lib" / version / "site-packages"
-    (site_packages / "icp_course.pth").write_text(f"import site; site.addsitedir({str(here)!r})\n")
+    linked = subprocess.run(["cp", "-al", f"{here}/.", str(site_packages)], capture_output=True)
+    if linked.returncode != 0:  # another disk: copy the files themselves
+        subprocess.run(["cp", "-a", f"{here}/.", str(site_packages)], check=True)
+    _fit_packages_to(system, site_packages)
     data = venv / "share" / "jupyter"
     data.mkdir(parents=True)
     for entry in (ours / "share" / "jupyter").iterdir():
@@ -251,6 +257,34 @@ def _shared_python(base: Path) -> Path:
     (kernel / "kernel.json").write_text(json.dumps(spec))
     subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
     return venv / "bin" / "python"
+
+
+#: Packages whose newest releases need a newer Python 3.11 than some systems have (soupsieve 3
+#: needs 3.11.5: its patterns do not compile in Debian 12's 3.11.2, and nbconvert's HTML export,
+#: icp feedback, then fails). pip would never install them there; the shared Python gets the
+#: release pip would choose for it.
+_NEED_NEWER_PYTHON = ["soupsieve"]
+
+
+def _fit_packages_to(python: Path, site_packages: Path) -> None:
+    """Give ``python`` the releases of :data:`_NEED_NEWER_PYTHON` it can run, as pip would."""
+    found = subprocess.run(
+        [str(python), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if found == ".".join(map(str, sys.version_info[:3])):
+        return
+    fitted = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--upgrade"]
+        + ["--only-binary=:all:", "--python-version", found, "--target", str(site_packages)]
+        + _NEED_NEWER_PYTHON,
+        capture_output=True,
+        text=True,
+    )
+    if fitted.returncode != 0:
+        pytest.skip(f"could not install {_NEED_NEWER_PYTHON} for Python {found}: {fitted.stderr}")
 
 
 def _stop_processes_of(account: str) -> None:
