@@ -250,7 +250,7 @@ Install configurable-http-proxy (`sudo npm install -g configurable-http-proxy`),
 (or, to try it by hand: `cd {out}/state && sudo {python} -m jupyterhub -f jupyterhub_config.py`
 with the path of jupyterhub_config.py in full).
 It listens on http://{ip}:{port}. Trainees see the Assignments tab in JupyterLab
-(Nbgrader > Assignments) to fetch, validate and submit, and later fetch their feedback.
+(Nbgrader > Assignment List) to fetch, validate and submit, and later fetch their feedback.
 Servers idle for {idle} minutes are stopped (their files stay).
 
 ## 3. The formgrader

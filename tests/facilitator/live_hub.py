@@ -265,6 +265,7 @@ def shared_python(root: Path, base: Path) -> Path:
     linked = subprocess.run(["cp", "-al", f"{here}/.", str(site_packages)], capture_output=True)
     if linked.returncode != 0:  # another disk: copy the files themselves
         subprocess.run(["cp", "-a", f"{here}/.", str(site_packages)], check=True)
+    _fit_packages_to(system, site_packages)
     data = venv / "share" / "jupyter"
     data.mkdir(parents=True)
     for entry in (ours / "share" / "jupyter").iterdir():
@@ -278,6 +279,36 @@ def shared_python(root: Path, base: Path) -> Path:
     (kernel / "kernel.json").write_text(json.dumps(spec))
     subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
     return venv / "bin" / "python"
+
+
+#: Packages whose newest releases need a newer Python 3.11 than some systems have (soupsieve 3
+#: needs 3.11.5: its patterns do not compile in Debian 12's 3.11.2, and nbconvert's HTML export,
+#: icp feedback, then fails). pip would never install them there; the shared Python gets the
+#: release pip would choose for it.
+_NEED_NEWER_PYTHON = ["soupsieve"]
+
+
+def _fit_packages_to(python: Path, site_packages: Path) -> None:
+    """Give ``python`` the releases of :data:`_NEED_NEWER_PYTHON` it can run, as pip would."""
+    found = subprocess.run(
+        [str(python), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if found == ".".join(map(str, sys.version_info[:3])):
+        return
+    fitted = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--upgrade"]
+        + ["--only-binary=:all:", "--python-version", found, "--target", str(site_packages)]
+        + _NEED_NEWER_PYTHON,
+        capture_output=True,
+        text=True,
+    )
+    if fitted.returncode != 0:
+        raise HubUnavailable(
+            f"could not install {_NEED_NEWER_PYTHON} for Python {found}: {fitted.stderr}"
+        )
 
 
 def stop_processes_of(account: str) -> None:

@@ -253,3 +253,50 @@ def test_a_python_other_accounts_cannot_reach_is_refused(hub_cohort, tmp_path):
     assert f"is in {private}, which other accounts cannot enter" in done.stderr
     assert "--python /opt/icp/bin/python" in done.stderr
     assert not (tmp_path / "hub").exists()
+
+
+@pytest.mark.slow  # real nbgrader submit and collect
+def test_a_submission_from_a_trainee_s_server_is_collected(hub_cohort, tmp_path, notebook_text):
+    """A trainee's server submits with the nbgrader config the hub gives it; `icp collect`
+    (nbgrader collect) must read the submission's name back: nbgrader names it
+    ``user+assignment+time+random`` and splits the name on ``+``."""
+    import datetime as dt
+    import sys
+
+    from nbgrader.utils import parse_utc
+
+    from icp_helpers.facilitator.hub import write_hub
+    from icp_helpers.facilitator.release import release
+
+    from .conftest import ASSIGNMENT, NOTEBOOK
+
+    out = tmp_path / "hub"
+    write_hub(hub_cohort, out, facilitators=["coach"], python=SHARED_PYTHON)
+    release(hub_cohort, ASSIGNMENT)
+    work = tmp_path / "trainee-home"
+    (work / ASSIGNMENT).mkdir(parents=True)
+    (work / ASSIGNMENT / NOTEBOOK).write_text(notebook_text(), encoding="utf-8")
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_PATH": str(out / "jupyter" / "learner"),  # as the hub's spawner sets
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "trainee-config"),
+    }
+    submitted = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+    inbound = tmp_path / "exchange" / "icp-cohort-10" / "inbound"
+    (mine,) = list(inbound.iterdir())
+    mine.rename(inbound / f"t01+{mine.name.split('+', 1)[1]}")  # as if t01's account sent it
+
+    collected = icp(hub_cohort, "collect", "10", ASSIGNMENT)
+    assert f"Collected {ASSIGNMENT} for 1 trainee(s): t01" in collected.stdout, (
+        collected.stdout + collected.stderr
+    )
+    stamp = (hub_cohort.root / "submitted" / "t01" / ASSIGNMENT / "timestamp.txt").read_text()
+    when = parse_utc(stamp.strip()).replace(tzinfo=dt.UTC)
+    assert abs(dt.datetime.now(dt.UTC) - when) < dt.timedelta(minutes=10)  # the right moment

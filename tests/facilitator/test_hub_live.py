@@ -3,7 +3,8 @@ loopback, Unix accounts made by its own create-accounts.sh, trainees logging in 
 
 Needs root (it creates throwaway Unix accounts, removed afterwards) and configurable-http-proxy
 (`.ci/run` installs it); skipped with the reason otherwise. Every wait is bounded and every
-process started is stopped at the end.
+process started is stopped at the end. The hub's set-up is tests/facilitator/live_hub.py,
+shared with the round-trip test and benchmarks/hub_load.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,26 +26,33 @@ pytestmark = pytest.mark.slow
 pytest.importorskip("jupyterhub", reason="pip install '.[facilitator]' (JupyterHub)")
 requests = pytest.importorskip("requests")
 
-from .live_hub import HubUnavailable, running_hub  # noqa: E402 - needs requests
+from .live_hub import HubUnavailable, LiveHub, running_hub  # noqa: E402 - needs requests
 from .live_hub import wait_for as _wait  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def live_hub():
-    """A cohort on a running hub: (base url, trainees {name: password}, facilitator, log)."""
+@contextmanager
+def cohort_on_a_hub() -> Iterator[LiveHub]:
+    """Cohort 10 with two trainees on a running hub, 00 released by the grading account;
+    skips the test when this machine cannot run a hub (not root, no proxy, no useradd)."""
     tag = uuid.uuid4().hex[:6]
-    trainees = [f"icpa{tag}", f"icpb{tag}"]
     try:
-        with running_hub(ROOT, trainees, ASSIGNMENT) as hub:
+        with running_hub(ROOT, [f"icpa{tag}", f"icpb{tag}"], ASSIGNMENT) as hub:
             again = subprocess.run(
                 ["sh", str(hub.base / "hub" / "create-accounts.sh")],
                 capture_output=True,
                 text=True,
             )
             assert again.returncode == 0 and "already there" in again.stdout  # idempotent
-            yield hub.url, hub.trainees, hub.facilitator, hub.log
+            yield hub
     except HubUnavailable as missing:
         pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="module")
+def live_hub():
+    """A cohort on a running hub (see :class:`LiveHub`)."""
+    with cohort_on_a_hub() as hub:
+        yield hub
 
 
 def _log_in(url: str, name: str, password: str):
@@ -71,7 +81,12 @@ def _spawn(url: str, session, name: str, log: Path) -> None:
 
 
 def test_a_trainee_logs_in_and_gets_the_assignments_tab_and_no_formgrader(live_hub):
-    url, trainees, facilitator, log = live_hub
+    url, trainees, facilitator, log = (
+        live_hub.url,
+        live_hub.trainees,
+        live_hub.facilitator,
+        live_hub.log,
+    )
     first, second = trainees
     wrong = requests.post(
         f"{url}/hub/login", data={"username": first, "password": "wrong"}, timeout=30
@@ -135,7 +150,7 @@ def test_a_trainee_fetches_00_from_the_assignments_tab_in_chromium(live_hub, tmp
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    url, trainees, _, log = live_hub
+    url, trainees, log = live_hub.url, live_hub.trainees, live_hub.log
     name = next(iter(trainees))
     shots = []
 
