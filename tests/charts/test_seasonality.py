@@ -50,7 +50,8 @@ def test_kruskal_wallis_by_hand_with_ties_and_with_a_trend_only():
     assert "With 2 years of data a modest seasonal pattern could still be missed" in trend.verdict
     # 24 months from July touch three calendar years but are still two years of data
     july = pd.date_range("2022-07-01", periods=24, freq="MS")
-    assert "With 2 years of data" in seasonality(series(range(1, 25), july), "month", "value").verdict
+    from_july = seasonality(series(range(1, 25), july), "month", "value")
+    assert "With 2 years of data" in from_july.verdict
 
 
 def test_month_of_year_tables_and_rates():
