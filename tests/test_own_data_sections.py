@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icp_helpers.datasets import describe, load
+from icp_helpers.datasets import DataFileError, describe, load
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Optional: your team's data"
@@ -202,3 +202,25 @@ def test_cell_charts_a_learners_export(folder, export, values, drawn, tmp_path, 
         texts = [text.get_text() for ax in axes for text in ax.texts]
         assert any("Safewards starts" in text for text in texts), texts
     plt.close("all")
+
+
+def test_a_change_date_missing_from_the_file_is_named_not_drawn(tmp_path, monkeypatch):
+    path = _violence_export(tmp_path)
+    changes = {_WILLOW_CHANGE: "Safewards starts", "2030-01-01": "Not in the file"}
+    printed, shown = _run("04-testing-changes", {"MY_FILE": str(path), "MY_CHANGES": changes},
+                          monkeypatch)
+    assert printed.strip().splitlines() == [
+        f"No row for 01 January 2030 in {path}, so its note is not shown: use a date from the "
+        "'Month' column."
+    ]
+    texts = [text.get_text() for ax in shown[0].axes for text in ax.texts]
+    assert not any("Not in the file" in text for text in texts)
+    plt.close("all")
+
+
+def test_a_heading_that_is_not_in_the_file_gets_the_loaders_plain_message(tmp_path, monkeypatch):
+    path = _violence_export(tmp_path)
+    wanted = r"has no column 'incidents' \(did you mean 'Incidents'\?\)"
+    with pytest.raises(DataFileError, match=wanted):
+        _run("03-run-charts", {"MY_FILE": str(path), "MY_MEASURE_COLUMN": "incidents"},
+             monkeypatch)
