@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +57,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium under Playwright, closed at the end; skips the test, with
+    the install command, where either is missing. (Also used by the live-hub tests.)"""
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -69,6 +72,22 @@ def browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+def save_screenshot(page, path: Path) -> Path:
+    """Save a screenshot of ``page`` at ``path``, and a copy in ``$ICP_SCREENSHOTS`` if set."""
+    page.screenshot(path=str(path), full_page=False)
+    keep = os.environ.get("ICP_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -142,12 +161,6 @@ def screenshot(tmp_path) -> Callable[[object, str], Path]:
     """Save a screenshot of a page as ``name``.png (and copy it to ``$ICP_SCREENSHOTS``)."""
 
     def take(page, name: str) -> Path:
-        path = tmp_path / f"{name}.png"
-        page.screenshot(path=str(path), full_page=False)
-        keep = os.environ.get("ICP_SCREENSHOTS")
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(keep) / path.name)
-        return path
+        return save_screenshot(page, tmp_path / f"{name}.png")
 
     return take

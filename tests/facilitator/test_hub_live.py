@@ -9,9 +9,7 @@ shared with the round-trip test and benchmarks/hub_load.py.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -145,57 +143,42 @@ def test_a_trainee_fetches_00_from_the_assignments_tab_in_chromium(live_hub, tmp
 
     Screenshots of each step go to the test's folder (and to $ICP_SCREENSHOTS when set).
     """
-    from ..browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from ..browser.conftest import chromium, save_screenshot
 
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     url, trainees, log = live_hub.url, live_hub.trainees, live_hub.log
     name = next(iter(trainees))
     shots = []
 
     def shot(page, step: str) -> None:
-        path = tmp_path / f"hub-{len(shots) + 1}-{step}.png"
-        page.screenshot(path=str(path))
-        shots.append(path)
-        keep = os.environ.get("ICP_SCREENSHOTS")
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(keep) / path.name)
+        shots.append(save_screenshot(page, tmp_path / f"hub-{len(shots) + 1}-{step}.png"))
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.set_default_timeout(120_000)
-            page.goto(f"{url}/hub/login")
-            page.fill("#username_input", name)
-            page.fill("#password_input", trainees[name])
-            shot(page, "login")
-            page.click("#login_submit")
-            page.wait_for_url(f"**/user/{name}/lab**", timeout=240_000)
-            page.wait_for_selector("#jp-main-dock-panel")
-            page.get_by_text("Nbgrader", exact=True).click()
-            page.get_by_text("Assignment List", exact=True).click()
-            fetch = page.get_by_role("button", name="Fetch")
-            fetch.first.wait_for()
-            released = page.locator("#released_assignments_list")
-            assert ASSIGNMENT in released.inner_text()
-            shot(page, "assignments-tab")
-            fetch.first.click()
-            fetched = page.locator("#fetched_assignments_list")
-            fetched.get_by_text(ASSIGNMENT).first.wait_for()
-            shot(page, "fetched")
-            # the menu has no formgrader or Create Assignment for a trainee
-            page.get_by_text("Nbgrader", exact=True).click()
-            menu = page.locator(".lm-Menu").last.inner_text()
-            assert "Assignment List" in menu and "Formgrader" not in menu
-            shot(page, "menu")
-            assert not page.get_by_text("official Jupyter news").is_visible()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(120_000)
+        page.goto(f"{url}/hub/login")
+        page.fill("#username_input", name)
+        page.fill("#password_input", trainees[name])
+        shot(page, "login")
+        page.click("#login_submit")
+        page.wait_for_url(f"**/user/{name}/lab**", timeout=240_000)
+        page.wait_for_selector("#jp-main-dock-panel")
+        page.get_by_text("Nbgrader", exact=True).click()
+        page.get_by_text("Assignment List", exact=True).click()
+        fetch = page.get_by_role("button", name="Fetch")
+        fetch.first.wait_for()
+        released = page.locator("#released_assignments_list")
+        assert ASSIGNMENT in released.inner_text()
+        shot(page, "assignments-tab")
+        fetch.first.click()
+        fetched = page.locator("#fetched_assignments_list")
+        fetched.get_by_text(ASSIGNMENT).first.wait_for()
+        shot(page, "fetched")
+        # the menu has no formgrader or Create Assignment for a trainee
+        page.get_by_text("Nbgrader", exact=True).click()
+        menu = page.locator(".lm-Menu").last.inner_text()
+        assert "Assignment List" in menu and "Formgrader" not in menu
+        shot(page, "menu")
+        assert not page.get_by_text("official Jupyter news").is_visible()
     home = Path("~" + name).expanduser()
     assert (home / ASSIGNMENT / "getting-started.ipynb").is_file(), log.read_text()[-2000:]
     assert all(path.stat().st_size > 0 for path in shots)

@@ -15,12 +15,11 @@ test's folder (and copied to ``$ICP_SCREENSHOTS`` when it is set).
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from ..browser.conftest import chromium, save_screenshot
 from .conftest import ASSIGNMENT, NOTEBOOK
 from .live_hub import LiveHub, as_account
 from .test_hub_live import cohort_on_a_hub
@@ -40,19 +39,8 @@ def hub():
 
 @pytest.fixture
 def browser():
-    from ..browser.conftest import CHROMIUM, CHROMIUM_FLAGS
-
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Shots:
@@ -64,12 +52,7 @@ class Shots:
 
     def __call__(self, page, step: str) -> None:
         path = self.folder / f"roundtrip-{len(self.taken) + 1:02d}-{step}.png"
-        page.screenshot(path=str(path))
-        self.taken.append(path)
-        keep = os.environ.get("ICP_SCREENSHOTS")
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(keep) / path.name)
+        self.taken.append(save_screenshot(page, path))
 
 
 def _log_in(browser, hub: LiveHub, name: str, password: str):
