@@ -39,7 +39,7 @@ from pathlib import Path
 
 from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
-from icp_helpers.facilitator.hub_accounts import hub_username
+from icp_helpers.facilitator.hub_accounts import hub_people
 from icp_helpers.facilitator.hub_files import (
     ACCOUNTS_SCRIPT,
     README,
@@ -122,8 +122,6 @@ def write_hub(
     ...
     icp_helpers.facilitator.hub.HubError: --auth ldap is not one icp writes; choose pam ...
     """
-    from icp_helpers.facilitator.roster import read_roster
-
     if auth not in AUTHENTICATORS:
         raise HubError(
             f"--auth {auth} is not one icp writes; choose pam (the server's Unix accounts) or "
@@ -136,25 +134,7 @@ def write_hub(
             f"from and submit to; run `icp cohort create {folder.cohort} --exchange "
             "/srv/nbgrader/exchange` first."
         )
-    roster = read_roster(folder)
-    if not roster:
-        raise HubError(
-            f"cohort {folder.cohort} has no roster yet, so the hub would let nobody in; run "
-            f"`icp roster import {folder.cohort} roster.csv` first."
-        )
-    trainees = tuple(hub_username(trainee.id) for trainee in roster)
-    if not facilitators:
-        raise HubError(
-            "name at least one facilitator (--facilitator NAME, their account on the server): "
-            "they are the hub's admins and the only people who reach the formgrader."
-        )
-    staff = tuple(dict.fromkeys(hub_username(n, what="facilitator") for n in facilitators))
-    both = sorted(set(staff) & set(trainees))
-    if both:
-        raise HubError(
-            f"{', '.join(both)} is both a trainee and a facilitator; a facilitator needs an "
-            "account of their own (trainees must not reach the formgrader)."
-        )
+    trainees, staff = hub_people(folder, facilitators)
     grader = _grader_account(folder)
     python = Path(python or sys.executable)
     _check_everyone_reaches(python)

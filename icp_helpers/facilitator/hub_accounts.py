@@ -25,8 +25,13 @@ from __future__ import annotations
 
 import pwd
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from icp_helpers.errors import IcpError
+
+if TYPE_CHECKING:
+    from icp_helpers.facilitator.cohort_folder import CohortFolder
 
 #: A Unix account name every Linux accepts (``useradd``'s own rule, without ``_`` and ``$``).
 UNIX_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -63,3 +68,41 @@ def hub_username(name: str, *, what: str = "roster id") -> str:
             f"uid {account.pw_uid}); give the person another name."
         )
     return username
+
+
+def hub_people(
+    folder: CohortFolder, facilitators: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The hub accounts of a cohort: its trainees' (from the roster) and its facilitators'.
+
+    Refuses, saying what to do, a cohort with no facilitator named, no roster yet, or a
+    person who would be both a trainee and a facilitator (trainees must not reach the
+    formgrader). A facilitator named twice is counted once.
+
+    >>> hub_people(None, [])
+    Traceback (most recent call last):
+    ...
+    icp_helpers.facilitator.hub_accounts.HubAccountError: name at least one facilitator ...
+    """
+    from icp_helpers.facilitator.roster import read_roster
+
+    if not facilitators:
+        raise HubAccountError(
+            "name at least one facilitator (--facilitator NAME, their account on the hub): "
+            "they are the hub's admins and the only people who reach the formgrader."
+        )
+    roster = read_roster(folder)
+    if not roster:
+        raise HubAccountError(
+            f"cohort {folder.cohort} has no roster yet, so the hub would let nobody in; run "
+            f"`icp roster import {folder.cohort} roster.csv` first."
+        )
+    trainees = tuple(hub_username(trainee.id) for trainee in roster)
+    staff = tuple(dict.fromkeys(hub_username(n, what="facilitator") for n in facilitators))
+    both = sorted(set(staff) & set(trainees))
+    if both:
+        raise HubAccountError(
+            f"{', '.join(both)} is both a trainee and a facilitator; a facilitator needs an "
+            "account of their own (trainees must not reach the formgrader)."
+        )
+    return trainees, staff

@@ -27,14 +27,14 @@ password. This is rendered and validated by the tests, never run on a cluster he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort_folder import CohortFolder
-from icp_helpers.facilitator.hub_accounts import hub_username
+from icp_helpers.facilitator.hub_accounts import hub_people
 from icp_helpers.facilitator.hub_files import formgrader_profile, learner_profile
 from icp_helpers.files import atomic_write
 
@@ -42,10 +42,6 @@ EXCHANGE_ROOT = "/srv/nbgrader/exchange"  # nbgrader's exchange, in every server
 STAFF_ROOT = "/srv/icp"  # the facilitators' volume: the course clone and the cohort folders
 PROFILES = "/etc/icp/jupyter"  # the nbgrader profiles, from the chart's extraFiles
 GRADEBOOK_KEY = "url"  # the key in the Secret that holds the gradebook's address
-
-
-class KubernetesError(IcpError, ValueError):
-    """The cohort cannot be written as Helm values as asked; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -78,29 +74,9 @@ def write_kubernetes(
     >>> write_kubernetes(None, Path("k8s"), facilitators=[], plan=KubernetesPlan())
     Traceback (most recent call last):
     ...
-    icp_helpers.facilitator.hub_kubernetes.KubernetesError: name at least one facilitator ...
+    icp_helpers.facilitator.hub_accounts.HubAccountError: name at least one facilitator ...
     """
-    from icp_helpers.facilitator.roster import read_roster
-
-    if not facilitators:
-        raise KubernetesError(
-            "name at least one facilitator (--facilitator NAME, their hub user name): they "
-            "are the hub's admins and the only people whose servers have the formgrader."
-        )
-    roster = read_roster(folder)
-    if not roster:
-        raise KubernetesError(
-            f"cohort {folder.cohort} has no roster yet, so the hub would let nobody in; run "
-            f"`icp roster import {folder.cohort} roster.csv` first."
-        )
-    trainees = [hub_username(trainee.id) for trainee in roster]
-    staff = list(dict.fromkeys(hub_username(n, what="facilitator") for n in facilitators))
-    both = sorted(set(staff) & set(trainees))
-    if both:
-        raise KubernetesError(
-            f"{', '.join(both)} is both a trainee and a facilitator; a facilitator needs a "
-            "user name of their own (trainees must not reach the formgrader)."
-        )
+    trainees, staff = hub_people(folder, facilitators)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     values, storage = out / "config.yaml", out / "storage.yaml"
@@ -114,7 +90,7 @@ def write_kubernetes(
 
 
 def helm_values(
-    folder: CohortFolder, trainees: list[str], facilitators: list[str], plan: KubernetesPlan
+    folder: CohortFolder, trainees: Sequence[str], facilitators: Sequence[str], plan: KubernetesPlan
 ) -> dict:
     """Zero to JupyterHub's values for the cohort (keys as the chart's configuration reference)."""
     name, tag = plan.image_name_and_tag()
