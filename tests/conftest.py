@@ -209,8 +209,8 @@ class TrialGrading:
 
     The engine and stock nbgrader both grade every submission of :func:`trial_submissions`
     and ``pack-NN``: the wrong answers packed a few to a notebook, no two in a pack
-    declaring the same test cell (``packs`` maps each pack to its members' ``wrong-NN``
-    names, NN the answer's place in its fixture file; see ``pack_wrong_answers``). That each
+    declaring the same test cell (``packs`` maps each pack to its members' places in the
+    assignment's wrong-answer fixture file, from 0; see ``pack_wrong_answers``). That each
     wrong answer also fails alone is shown by its visible self-checks, which the learner's
     run tests one answer at a time (tests/test_visible_checks.py): a failed visible check is
     the very check that makes a graded test cell score zero.
@@ -225,7 +225,7 @@ class TrialGrading:
     stock: pd.DataFrame
     engine: dict[tuple[str, str, str], dict]
     results: dict
-    packs: dict[str, list[str]]
+    packs: dict[str, list[int]]
     stock_course: Path
 
     def engine_lost(self, student: str) -> set[str]:
@@ -236,6 +236,11 @@ class TrialGrading:
             for (who, _, grade_id), row in self.engine.items()
             if who == student and row["autograded"] and row["score"] < row["max_score"]
         }
+
+    def stock_lost(self, student: str) -> set[str]:
+        """The same as :meth:`engine_lost`, as stock nbgrader graded it."""
+        rows = self.stock[self.stock["student"] == student]
+        return set(rows[rows["autograded"] & (rows["score"] < rows["max_score"])]["grade_id"])
 
 
 @pytest.fixture(scope="session")
@@ -263,10 +268,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
             (row["student"], row["notebook"], row["grade_id"]): row
             for row in read_gradebook(course.db_url, course.course_id, assignment)
         }
-        packs = {
-            name: [f"wrong-{m + 1:02d}" for m in group]
-            for name, group in zip(packed, groups, strict=True)
-        }
+        packs = dict(zip(packed, groups, strict=True))
         # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
         # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
         # course copies); the solution is in shard 0.
