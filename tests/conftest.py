@@ -26,11 +26,13 @@ import inspect
 import os
 import pickle
 import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import nbformat
@@ -173,6 +175,32 @@ def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tu
         elif "ending" in report:
             ending = str(report["ending"])
     return outputs, ending
+
+
+def run_icp(*args: str) -> subprocess.CompletedProcess[str]:
+    """``icp ARGS``, run in this test process and returned as a finished process would be.
+
+    ``icp_helpers.cli.main`` parses the arguments, runs the command (which starts nbgrader,
+    the sandboxed graders and the rest as it always does) and turns errors into messages and
+    exit codes exactly as the ``icp`` console script does; only its standard output and error
+    are caught here instead of by a pipe. A new Python per command would spend about two
+    CPU-seconds importing, more than a hundred times in the suite. The tests about the
+    process itself (the console script, Ctrl-C, a kill, two graders at once, commands run as
+    another account) still start one.
+
+    >>> done = run_icp("--version")
+    >>> done.returncode, done.stdout.startswith("icp ")
+    (0, True)
+    """
+    from icp_helpers.cli import main
+
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse's usage errors, --help and --version
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    return subprocess.CompletedProcess(["icp", *args], code, out.getvalue(), err.getvalue())
 
 
 def look_alike_answers(assignment: str) -> list:

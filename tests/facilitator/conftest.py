@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import build_once
+from ..conftest import build_once, run_icp
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "facilitator"
@@ -240,14 +240,9 @@ def postgres_url(postgres_server, request):
 
 
 def icp(folder, *args: str):
-    """Run the real ``icp`` command line on the cohorts beside ``folder``'s."""
-    import subprocess
-    import sys
-
-    where = ["--root", str(ROOT), "--cohorts-dir", str(folder.root.parent)]
-    return subprocess.run(
-        [sys.executable, "-m", "icp_helpers.cli", *args, *where], capture_output=True, text=True
-    )
+    """Run the real ``icp`` command line on the cohorts beside ``folder``'s (in this test
+    process: see ``run_icp``)."""
+    return run_icp(*args, "--root", str(ROOT), "--cohorts-dir", str(folder.root.parent))
 
 
 #: Two more trainees for a cohort of six (the fewest that give a discrimination is five).

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.report import write_report
 
 from ..conftest import build_once
-from .conftest import _copy_cohort, _notebook_text, _write_zip
+from .conftest import _copy_cohort, _notebook_text, _write_zip, icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -42,11 +41,6 @@ def _snapshot(root: Path) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _icp(folder, course_root, *args: str) -> subprocess.CompletedProcess[str]:
-    where = ["--root", str(course_root), "--cohorts-dir", str(folder.root.parent)]
-    return subprocess.run(
-        [sys.executable, "-m", "icp_helpers.cli", *args, *where], capture_output=True, text=True
-    )
 
 
 def _refused_plainly(done: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -147,7 +141,7 @@ def test_a_full_disk_is_a_plain_message_and_changes_nothing(
         _fill(mount)
         before = _snapshot(folder.root)
         args = [str(roster_file) if part == "ROSTER" else part for part in command]
-        said = _refused_plainly(_icp(folder, course_root, *args), "full")
+        said = _refused_plainly(icp(folder, *args), "full")
         assert str(mount) in said  # names where
         assert _snapshot(folder.root) == before
 
@@ -162,7 +156,7 @@ def test_a_read_only_folder_is_a_plain_message_and_changes_nothing(
         before = _snapshot(folder.root)
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         args = [str(roster_file) if part == "ROSTER" else part for part in command]
-        said = _refused_plainly(_icp(folder, course_root, *args), "read-only")
+        said = _refused_plainly(icp(folder, *args), "read-only")
         assert str(mount) in said
         assert _snapshot(folder.root) == before
 
@@ -196,7 +190,7 @@ def test_a_gradebook_server_that_is_down_is_a_plain_message(
     settings_file.write_text(json.dumps(settings))
     before = _snapshot(folder.root)
     args = [str(roster_file) if part == "ROSTER" else part for part in command]
-    said = _refused_plainly(_icp(folder, course_root, *args), "127.0.0.1", "coach:***@")
+    said = _refused_plainly(icp(folder, *args), "127.0.0.1", "coach:***@")
     assert "s3cret" not in said
     after = _snapshot(folder.root)
     changed = {path for path, seen in after.items() if before.get(path) != seen}

@@ -7,14 +7,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ..conftest import build_once
-from .conftest import ROOT, _copy_cohort, _notebook_text, _write_zip
+from .conftest import ROOT, _copy_cohort, _notebook_text, _write_zip, icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -53,11 +51,6 @@ def reflection_mark(folder, trainee: str) -> tuple:
         return grade.manual_score, found.manual_comment, grade.needs_manual_grade
 
 
-def icp(folder, course_root, *args: str) -> subprocess.CompletedProcess:
-    where = ["--root", str(course_root), "--cohorts-dir", str(folder.root.parent)]
-    return subprocess.run(
-        [sys.executable, "-m", "icp_helpers.cli", *args, *where], capture_output=True, text=True
-    )
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +69,9 @@ def graded_template(shared_folder, released_template) -> Path:
                 (f"t03_{NOTEBOOK}", _notebook_text("blank"), ON_TIME),
             ],
         )
-        collected = icp(cohort, ROOT, "collect", "10", ASSIGNMENT, "--zip", str(mail))
+        collected = icp(cohort, "collect", "10", ASSIGNMENT, "--zip", str(mail))
         assert collected.returncode == 0, collected.stdout + collected.stderr
-        done = icp(cohort, ROOT, "grade", "10", ASSIGNMENT, "--jobs", "2")
+        done = icp(cohort, "grade", "10", ASSIGNMENT, "--jobs", "2")
         assert done.returncode == 0, done.stdout + done.stderr
 
     return build_once(shared_folder / "cohort-graded-marking", build) / released_template.name
@@ -101,10 +94,10 @@ def grades_rows(folder) -> dict[str, dict]:
 
 
 def test_the_report_shows_a_mark_as_soon_as_it_is_given(graded, course_root):
-    assert icp(graded, course_root, "report", "10").returncode == 0
+    assert icp(graded, "report", "10").returncode == 0
     assert float(progress_rows(graded)["t01"]["score"]) == 10.0
     mark(graded, "t01", 2.0, "Specific and personal.")
-    made = icp(graded, course_root, "report", "10")  # no icp grade in between
+    made = icp(graded, "report", "10")  # no icp grade in between
     assert made.returncode == 0, made.stderr
     rows = progress_rows(graded)
     assert float(rows["t01"]["score"]) == 12.0 and float(rows["t01"]["max_score"]) == 13.0
@@ -114,14 +107,14 @@ def test_the_report_shows_a_mark_as_soon_as_it_is_given(graded, course_root):
 
 
 def test_unmarked_reflections_read_awaiting_marking_not_zero(graded, course_root):
-    fed = icp(graded, course_root, "feedback", "10", ASSIGNMENT)
+    fed = icp(graded, "feedback", "10", ASSIGNMENT)
     assert fed.returncode == 0, fed.stderr
     page = (graded.root / "feedback" / "t01" / ASSIGNMENT / "getting-started.html").read_text()
     assert "Score: 0.0 / 3.0" not in page
     assert "Score: 10 / 13 so far, 3 marks awaiting marking" in page
     assert re.search(r'href="#reflection">Written response</a> \(awaiting marking, 3 marks\)', page)
     assert "Awaiting marking (3 marks)" in page
-    assert icp(graded, course_root, "report", "10").returncode == 0
+    assert icp(graded, "report", "10").returncode == 0
     rows = progress_rows(graded)
     assert float(rows["t01"]["awaiting_marking"]) == 3.0
     assert grades_rows(graded)["t01"]["marking"] == "3 marks awaiting marking"
@@ -129,10 +122,10 @@ def test_unmarked_reflections_read_awaiting_marking_not_zero(graded, course_root
     page = (graded.root / "reports" / "dashboard.html").read_text(encoding="utf-8")
     assert ">10/13 so far, 3 awaiting marking<" in page
     mark(graded, "t01", 3.0)
-    assert icp(graded, course_root, "feedback", "10", ASSIGNMENT).returncode == 0
+    assert icp(graded, "feedback", "10", ASSIGNMENT).returncode == 0
     page = (graded.root / "feedback" / "t01" / ASSIGNMENT / "getting-started.html").read_text()
     assert "awaiting marking" not in page and "Score: 13.0 / 13.0" in page
-    assert icp(graded, course_root, "report", "10").returncode == 0
+    assert icp(graded, "report", "10").returncode == 0
     assert grades_rows(graded)["t01"]["marking"] == "marked"
     assert float(progress_rows(graded)["t01"]["awaiting_marking"]) == 0.0
 
@@ -154,24 +147,24 @@ def test_a_resubmitted_answer_clears_its_old_mark_and_says_who_to_re_mark(
             ),
         ],
     )
-    assert icp(graded, course_root, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
-    done = icp(graded, course_root, "grade", "10", ASSIGNMENT, "--jobs", "2")
+    assert icp(graded, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
+    done = icp(graded, "grade", "10", ASSIGNMENT, "--jobs", "2")
     assert done.returncode == 0, done.stdout + done.stderr
     assert reflection_mark(graded, "t01") == (None, None, True)
     assert reflection_mark(graded, "t02") == (2.0, "Good.", False)
     assert "Needs re-marking (the answer changed since it was marked): t01" in done.stdout
     assert "t02" not in done.stdout.split("Needs re-marking")[1]
-    assert icp(graded, course_root, "report", "10").returncode == 0
+    assert icp(graded, "report", "10").returncode == 0
     rows = progress_rows(graded)
     assert rows["t01"]["needs_remarking"] == "reflection" and rows["t02"]["needs_remarking"] == ""
     page = (graded.root / "reports" / "dashboard.html").read_text(encoding="utf-8")
     section = page[page.index("Needs re-marking") :]
     assert "<td>t01</td>" in section and "<td>t02</td>" not in section
-    made = icp(graded, course_root, "report", "10")
+    made = icp(graded, "report", "10")
     assert "Needs re-marking (the answer changed since it was marked): t01" in made.stdout
     mark(graded, "t01", 1.0)  # re-marked: no longer listed
-    made = icp(graded, course_root, "report", "10")
+    made = icp(graded, "report", "10")
     assert "re-marking" not in made.stdout
     assert progress_rows(graded)["t01"]["needs_remarking"] == ""
-    again = icp(graded, course_root, "grade", "10", ASSIGNMENT)  # unchanged: nothing to re-mark
+    again = icp(graded, "grade", "10", ASSIGNMENT)  # unchanged: nothing to re-mark
     assert "re-marking" not in again.stdout and reflection_mark(graded, "t01")[0] == 1.0
