@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from icp_helpers.facilitator.cohort_folder import CohortFolderError, create_cohort, open_cohort
 from icp_helpers.facilitator.roster import RosterError, import_roster, read_roster
+
+from ..conftest import run_icp
 
 
 def _mode(path: Path) -> int:
@@ -120,23 +120,16 @@ def test_a_roster_without_the_needed_columns(cohort, tmp_path):
 
 
 def test_cli_create_and_import(tmp_path, course_root, roster_file):
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
     where = ["--root", str(course_root), "--cohorts-dir", str(tmp_path / "c")]
-    created = subprocess.run(
-        [*icp, "cohort", "create", "10", *where], capture_output=True, text=True
-    )
+    created = run_icp("cohort", "create", "10", *where)
     assert created.returncode == 0, created.stderr
     assert "Cohort 10 is ready" in created.stdout and "icp-cohort-10" in created.stdout
-    imported = subprocess.run(
-        [*icp, "roster", "import", "10", str(roster_file), *where], capture_output=True, text=True
-    )
+    imported = run_icp("roster", "import", "10", str(roster_file), *where)
     assert imported.returncode == 0, imported.stderr
     assert "4 added, 0 updated, 0 unchanged" in imported.stdout
     assert "Asha" not in imported.stdout + imported.stderr  # no names in the output
     roster_file.write_text(roster_file.read_text() + "t05,Eve,Ng,not-an-email,Community\n")
-    refused = subprocess.run(
-        [*icp, "roster", "import", "10", str(roster_file), *where], capture_output=True, text=True
-    )
+    refused = run_icp("roster", "import", "10", str(roster_file), *where)
     assert refused.returncode == 2
     assert "line 6: the e-mail address of t05 is malformed" in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -157,20 +150,7 @@ def test_cli_create_and_import(tmp_path, course_root, roster_file):
     ],
 )
 def test_cli_names_bad_arguments_and_the_fix(cohort, course_root, command, expected):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "icp_helpers.cli",
-            *command,
-            "--root",
-            str(course_root),
-            "--cohorts-dir",
-            str(cohort.root.parent),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done = run_icp(*command, "--root", str(course_root), "--cohorts-dir", str(cohort.root.parent))
     assert done.returncode == 2, done.stdout
     assert expected in done.stderr and "Traceback" not in done.stderr
 

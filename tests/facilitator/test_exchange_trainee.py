@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import run_icp
+
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
 ASSIGNMENT = "00-getting-started"
@@ -73,10 +75,9 @@ def test_a_trainee_account_reads_the_assignment_and_its_own_feedback(
         encoding="utf-8",
     )
     where = ["--root", str(course_root), "--cohorts-dir", str(tmp_path / "cohorts")]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
 
     def run(*args: str) -> str:
-        done = subprocess.run([*icp, *args, *where], capture_output=True, text=True)
+        done = run_icp(*args, *where)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 

@@ -8,8 +8,6 @@ import datetime as dt
 import html
 import re
 import stat
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -18,6 +16,8 @@ from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.feedback import generate_feedback
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.report import write_report
+
+from ..conftest import run_icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -132,13 +132,10 @@ def test_report_grades_csv_progress_and_dashboard(graded, tmp_path):
 
 def test_cli_feedback_and_report(graded, course_root):
     where = ["--root", str(course_root), "--cohorts-dir", str(graded.root.parent)]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
-    fed = subprocess.run(
-        [*icp, "feedback", "10", ASSIGNMENT, *where], capture_output=True, text=True
-    )
+    fed = run_icp("feedback", "10", ASSIGNMENT, *where)
     assert fed.returncode == 0, fed.stderr
     assert "Feedback for 00-getting-started: 3 page(s) for 3 trainee(s)." in fed.stdout
-    made = subprocess.run([*icp, "report", "10", *where], capture_output=True, text=True)
+    made = run_icp("report", "10", *where)
     assert made.returncode == 0, made.stderr
     assert "Cohort dashboard:" in made.stdout and "dashboard.html" in made.stdout
 
@@ -196,10 +193,7 @@ def test_tampering_is_flagged_for_the_facilitator_and_hidden_tests_stay_hidden(
     )
     collect(released, ASSIGNMENT, mail)
     where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
-    done = subprocess.run(
-        [*icp, "grade", "10", ASSIGNMENT, "--jobs", "2", *where], capture_output=True, text=True
-    )
+    done = run_icp("grade", "10", ASSIGNMENT, "--jobs", "2", *where)
     assert done.returncode == 1, done.stderr  # a flagged submission needs the facilitator
     assert re.search(r"^t02\s+flagged for review", done.stdout, re.MULTILINE)
     assert re.search(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import build_once
-from .conftest import ROOT, _copy_cohort, _notebook_text, _write_zip, icp
+from .conftest import _copy_cohort, _notebook_text, _write_zip, icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 

@@ -17,6 +17,8 @@ from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.release import release
 from icp_helpers.facilitator.roster import import_roster
 
+from ..conftest import run_icp
+
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
 ASSIGNMENT = "00-getting-started"
@@ -316,10 +318,7 @@ def test_exchange_release_and_collect(tmp_path, course_root, roster_file, notebo
 
 def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text, write_zip):
     where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
-    out = subprocess.run(
-        [*icp, "release", "10", ASSIGNMENT, *where], capture_output=True, text=True
-    )
+    out = run_icp("release", "10", ASSIGNMENT, *where)
     assert out.returncode == 0, out.stderr
     assert f"Released {ASSIGNMENT} (due Fri 27 Sep 2024 17:00 BST) to " in out.stdout
     mail = write_zip(
@@ -331,11 +330,7 @@ def test_cli_release_and_collect(released, tmp_path, course_root, notebook_text,
             ("__MACOSX/._Patel.ipynb", b"resource fork", ON_TIME),
         ],
     )
-    got = subprocess.run(
-        [*icp, "collect", "10", ASSIGNMENT, "--zip", str(mail), *where],
-        capture_output=True,
-        text=True,
-    )
+    got = run_icp("collect", "10", ASSIGNMENT, "--zip", str(mail), *where)
     assert got.returncode == 0, got.stderr
     assert "Collected 00-getting-started for 1 trainee(s): t01" in got.stdout
     assert "nothing from 3 (no file of theirs in the zip): t02, t03, t04" in got.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,8 @@ import yaml
 from icp_helpers.facilitator.cohort import ScheduleError, load_schedule
 from icp_helpers.facilitator.cohort_calendar import calendar_ics, calendar_text
 from icp_helpers.files import DataFileError
+
+from ..conftest import run_icp
 
 ROOT = Path(__file__).resolve().parents[2]
 COHORT_10 = (ROOT / "course" / "cohorts" / "10.yml").read_text(encoding="utf-8")
@@ -192,25 +192,14 @@ def test_ics_file_is_well_formed():
 
 
 def test_cli_show_and_ics(tmp_path, course_root):
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
-    shown = subprocess.run(
-        [*icp, "cohort", "show", "10", "--root", str(course_root)], capture_output=True, text=True
-    )
+    shown = run_icp("cohort", "show", "10", "--root", str(course_root))
     assert shown.returncode == 0, shown.stderr
     assert "Tue 21 Jan 2025  09:00-17:00  Workshop days 3 & 4" in shown.stdout
     out = tmp_path / "cohort.ics"
-    made = subprocess.run(
-        [*icp, "cohort", "ics", "10", "--root", str(course_root), "-o", str(out)],
-        capture_output=True,
-        text=True,
-    )
+    made = run_icp("cohort", "ics", "10", "--root", str(course_root), "-o", str(out))
     assert made.returncode == 0 and out.read_text().startswith("BEGIN:VCALENDAR")
     bad = _write(tmp_path, COHORT_10.replace("kind: workshop", "kind: party", 1))
-    refused = subprocess.run(
-        [*icp, "cohort", "show", "10", "--root", str(course_root), "--schedule", str(bad)],
-        capture_output=True,
-        text=True,
-    )
+    refused = run_icp("cohort", "show", "10", "--root", str(course_root), "--schedule", str(bad))
     assert refused.returncode == 2
     assert (
         f"line {_line_of(bad.read_text(), 'kind: party')}: session workshop-1-2" in refused.stderr
@@ -225,12 +214,7 @@ def test_every_bad_date_is_reported_with_its_line_and_the_format(tmp_path, cours
         .replace("days: [2024-12-10]", "days: [10/12/2024]", 1)
     )
     bad = _write(tmp_path, text)
-    refused = subprocess.run(
-        [sys.executable, "-m", "icp_helpers.cli", "cohort", "show", "10"]
-        + ["--root", str(course_root), "--schedule", str(bad)],
-        capture_output=True,
-        text=True,
-    )
+    refused = run_icp("cohort", "show", "10", "--root", str(course_root), "--schedule", str(bad))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     for fragment in ("2024-11-31", "start: 2024-13-10", "10/12/2024"):
         line = _line_of(text, fragment)

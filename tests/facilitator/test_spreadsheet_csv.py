@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 
 import pytest
 
 from icp_helpers.facilitator.collect import collect
 from icp_helpers.facilitator.grade import grade_cohort
 from icp_helpers.facilitator.roster import read_roster
+
+from ..conftest import run_icp
 
 pytestmark = pytest.mark.slow  # real nbgrader export
 
@@ -45,10 +45,7 @@ def test_roster_grades_and_progress_csv_hold_no_formulas(
     roster = tmp_path / "formulas.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
-    imported = subprocess.run(
-        [*icp, "roster", "import", "10", str(roster), *where], capture_output=True, text=True
-    )
+    imported = run_icp("roster", "import", "10", str(roster), *where)
     assert imported.returncode == 0, imported.stderr
     stored = _cells(released.roster_file)
     assert _formula_cells(stored) == []
@@ -62,9 +59,7 @@ def test_roster_grades_and_progress_csv_hold_no_formulas(
     assert by_id["t02"].last_name == "-2+3" and by_id["t02"].email == "-2+3@example.org"
     assert by_id["t03"].first_name == "Cerys"  # the CSV reader strips surrounding blanks
     assert by_id["t03"].directorate == "'=quoted already"
-    again = subprocess.run(
-        [*icp, "roster", "import", "10", str(roster), *where], capture_output=True, text=True
-    )
+    again = run_icp("roster", "import", "10", str(roster), *where)
     assert "0 added, 0 updated, 4 unchanged" in again.stdout, again.stdout + again.stderr
 
     mail = write_zip(
@@ -72,7 +67,7 @@ def test_roster_grades_and_progress_csv_hold_no_formulas(
     )
     collect(released, "00-getting-started", mail)
     grade_cohort(released.root, "00-getting-started", jobs=1)
-    made = subprocess.run([*icp, "report", "10", *where], capture_output=True, text=True)
+    made = run_icp("report", "10", *where)
     assert made.returncode == 0, made.stderr
     reports = released.root / "reports"
     grades = _cells(reports / "grades.csv")
