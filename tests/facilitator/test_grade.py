@@ -17,6 +17,8 @@ import pytest
 from icp_helpers.facilitator.grade import grade_cohort, one_grader
 from icp_helpers.facilitator.roster import import_roster
 
+from ..conftest import run_icp
+
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
 ASSIGNMENT = "00-getting-started"
@@ -189,22 +191,8 @@ def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
         (f"t02_{NOTEBOOK}", "{not json", ON_TIME),
     ]
     collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "icp_helpers.cli",
-            "grade",
-            "10",
-            ASSIGNMENT,
-            "--root",
-            str(course_root),
-            "--cohorts-dir",
-            str(released.root.parent),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
+    done = run_icp("grade", "10", ASSIGNMENT, *where)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert any(
