@@ -27,13 +27,15 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
+from typing import BinaryIO
 
 import nbformat
 import pandas as pd
@@ -177,16 +179,51 @@ def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tu
     return outputs, ending
 
 
+@contextmanager
+def _standard_streams_into(out: BinaryIO, err: BinaryIO) -> Iterator[None]:
+    """While inside, everything written to standard output and standard error goes to
+    ``out`` and ``err``: by Python (``sys.stdout``, ``sys.stderr``), by C code and by child
+    processes (file descriptors 1 and 2) alike, in the order written, as a pipe to a child
+    process would catch it. Both are put back afterwards.
+
+    >>> with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    ...     with _standard_streams_into(out, err):
+    ...         print("from Python")
+    ...         _ = subprocess.run(["sh", "-c", "echo from a child; echo oops >&2"])
+    ...     _ = out.seek(0), err.seek(0)
+    ...     out.read(), err.read()
+    (b'from Python\\nfrom a child\\n', b'oops\\n')
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_fds = os.dup(1), os.dup(2)
+    saved_streams = sys.stdout, sys.stderr
+    try:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = saved_streams
+        for fd, saved in zip((1, 2), saved_fds, strict=True):
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
 def run_icp(*args: str) -> subprocess.CompletedProcess[str]:
     """``icp ARGS``, run in this test process and returned as a finished process would be.
 
     ``icp_helpers.cli.main`` parses the arguments, runs the command (which starts nbgrader,
     the sandboxed graders and the rest as it always does) and turns errors into messages and
-    exit codes exactly as the ``icp`` console script does; only its standard output and error
-    are caught here instead of by a pipe. A new Python per command would spend about two
-    CPU-seconds importing, more than a hundred times in the suite. The tests about the
-    process itself (the console script, Ctrl-C, a kill, two graders at once, commands run as
-    another account) still start one.
+    exit codes exactly as the ``icp`` console script does. Everything written to standard
+    output and error meanwhile, by this process or any it starts, is caught as a pipe would
+    catch it. A new Python per command would spend about two CPU-seconds importing, more
+    than a hundred times in the suite. The tests about the process itself (the console
+    script, Ctrl-C, a kill, two graders at once, commands run as another account) still
+    start one.
 
     >>> done = run_icp("--version")
     >>> done.returncode, done.stdout.startswith("icp ")
@@ -194,13 +231,17 @@ def run_icp(*args: str) -> subprocess.CompletedProcess[str]:
     """
     from icp_helpers.cli import main
 
-    out, err = StringIO(), StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as stop:  # argparse's usage errors, --help and --version
-            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
-    return subprocess.CompletedProcess(["icp", *args], code, out.getvalue(), err.getvalue())
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        with _standard_streams_into(out, err):
+            try:
+                code = main(list(args))
+            except SystemExit as stop:  # argparse's usage errors, --help and --version
+                code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        said = []
+        for caught in (out, err):
+            caught.seek(0)
+            said.append(caught.read().decode("utf-8", errors="replace"))
+    return subprocess.CompletedProcess(["icp", *args], code, *said)
 
 
 def look_alike_answers(assignment: str) -> list:

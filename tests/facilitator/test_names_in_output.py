@@ -5,10 +5,10 @@ from the ids-only one."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from ..conftest import run_icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -36,10 +36,9 @@ def test_commands_print_ids_never_names_or_emails(
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    icp = [sys.executable, "-m", "icp_helpers.cli"]
 
     def run(*args: str, code: int = 0) -> str:
-        done = subprocess.run([*icp, *args, *where], capture_output=True, text=True)
+        done = run_icp(*args, *where)
         assert done.returncode == code, done.stdout + done.stderr
         return done.stdout + done.stderr
 
@@ -89,23 +88,8 @@ def test_a_bad_roster_line_is_named_by_line_not_by_its_email(released, tmp_path,
         "t01,Xanthippe,Quarrington,xq.unusual@example,Community\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "icp_helpers.cli",
-            "roster",
-            "import",
-            "10",
-            str(roster),
-            "--root",
-            str(course_root),
-            "--cohorts-dir",
-            str(released.root.parent),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
+    done = run_icp("roster", "import", "10", str(roster), *where)
     assert done.returncode == 2
     assert "line 2: the e-mail address of t01 is malformed" in done.stderr
     assert _shown(SECRETS, done.stdout + done.stderr) == []
