@@ -36,9 +36,32 @@ def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProc
     )
     log = completed.stdout + completed.stderr
     if completed.returncode != 0 or "[ERROR]" in log or "| ERROR]" in log:
-        tail = "\n".join(log.strip().splitlines()[-25:])
-        raise NbgraderError(f"`nbgrader {' '.join(args)}` failed in {course_root}:\n{tail}")
+        shown = failure_excerpt(log)
+        raise NbgraderError(f"`nbgrader {' '.join(args)}` failed in {course_root}:\n{shown}")
     return completed
+
+
+def failure_excerpt(log: str, first: int = 30, last: int = 10) -> str:
+    r"""What to show of a failed nbgrader command's log: the first error with the traceback
+    nbgrader logs after it (``first`` lines from there), then the last ``last`` lines, where
+    nbgrader sums up; without an error line, the last 25 lines.
+
+    >>> log = "\n".join(["[INFO] fine"] * 50 + ["[ERROR] boom", "Traceback", "KeyError: 'x'"]
+    ...                   + ["[INFO] fine"] * 50 + ["[ERROR] 1 failed"])
+    >>> print(failure_excerpt(log, first=3, last=1))
+    [ERROR] boom
+    Traceback
+    KeyError: 'x'
+    ...
+    [ERROR] 1 failed
+    """
+    lines = log.strip().splitlines()
+    start = next((i for i, line in enumerate(lines) if "ERROR]" in line), None)
+    if start is None:
+        return "\n".join(lines[-25:])
+    if start + first >= len(lines) - last:
+        return "\n".join(lines[start:])
+    return "\n".join([*lines[start : start + first], "...", *lines[-last:]])
 
 
 def copy_course(root: Path, destination: Path) -> Path:
