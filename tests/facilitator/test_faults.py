@@ -41,8 +41,6 @@ def _snapshot(root: Path) -> dict[str, tuple[str, int]]:
     return found
 
 
-
-
 def _refused_plainly(done: subprocess.CompletedProcess[str], *words: str) -> str:
     said = done.stdout + done.stderr
     assert "Traceback" not in said, said
@@ -133,7 +131,7 @@ COMMANDS = [
 
 @pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[name for name, _ in COMMANDS])
 def test_a_full_disk_is_a_plain_message_and_changes_nothing(
-    graded_with_feedback, course_root, roster_file, name, command
+    graded_with_feedback, roster_file, name, command
 ):
     size = _room_kb(graded_with_feedback.root)
     with _tmpfs(size) as mount:
@@ -148,7 +146,7 @@ def test_a_full_disk_is_a_plain_message_and_changes_nothing(
 
 @pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[name for name, _ in COMMANDS])
 def test_a_read_only_folder_is_a_plain_message_and_changes_nothing(
-    graded_with_feedback, course_root, roster_file, name, command
+    graded_with_feedback, roster_file, name, command
 ):
     size = _room_kb(graded_with_feedback.root)
     with _tmpfs(size) as mount:
@@ -180,7 +178,7 @@ DB_COMMANDS = [
 
 @pytest.mark.parametrize(("name", "command"), DB_COMMANDS, ids=[name for name, _ in DB_COMMANDS])
 def test_a_gradebook_server_that_is_down_is_a_plain_message(
-    graded_with_feedback, course_root, roster_file, name, command
+    graded_with_feedback, roster_file, name, command
 ):
     folder = graded_with_feedback
     settings_file = folder.root / "cohort.json"

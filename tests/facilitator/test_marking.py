@@ -51,8 +51,6 @@ def reflection_mark(folder, trainee: str) -> tuple:
         return grade.manual_score, found.manual_comment, grade.needs_manual_grade
 
 
-
-
 @pytest.fixture(scope="session")
 def graded_template(shared_folder, released_template) -> Path:
     """t01 and t02 complete with a reflection, t03 untouched, t04 nothing; graded by icp.
@@ -93,7 +91,7 @@ def grades_rows(folder) -> dict[str, dict]:
         return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 
-def test_the_report_shows_a_mark_as_soon_as_it_is_given(graded, course_root):
+def test_the_report_shows_a_mark_as_soon_as_it_is_given(graded):
     assert icp(graded, "report", "10").returncode == 0
     assert float(progress_rows(graded)["t01"]["score"]) == 10.0
     mark(graded, "t01", 2.0, "Specific and personal.")
@@ -106,7 +104,7 @@ def test_the_report_shows_a_mark_as_soon_as_it_is_given(graded, course_root):
     assert ">12/13<" in page
 
 
-def test_unmarked_reflections_read_awaiting_marking_not_zero(graded, course_root):
+def test_unmarked_reflections_read_awaiting_marking_not_zero(graded):
     fed = icp(graded, "feedback", "10", ASSIGNMENT)
     assert fed.returncode == 0, fed.stderr
     page = (graded.root / "feedback" / "t01" / ASSIGNMENT / "getting-started.html").read_text()
@@ -131,7 +129,7 @@ def test_unmarked_reflections_read_awaiting_marking_not_zero(graded, course_root
 
 
 def test_a_resubmitted_answer_clears_its_old_mark_and_says_who_to_re_mark(
-    graded, tmp_path, notebook_text, write_zip, course_root
+    graded, tmp_path, notebook_text, write_zip
 ):
     mark(graded, "t01", 3.0, "A clear hope.")
     mark(graded, "t02", 2.0, "Good.")

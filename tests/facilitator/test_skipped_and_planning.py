@@ -19,8 +19,6 @@ ON_TIME = (2024, 9, 26, 9, 0, 0)
 NAMES = ["Asha", "Patel", "Ben", "Okafor", "Cerys", "Jones", "Dariusz", "Nowak"]
 
 
-
-
 def use_schedule(folder, course_root, tmp_path, extra: str) -> None:
     """Give the cohort a copy of cohort 10's schedule with ``extra`` added at its end."""
     schedule = tmp_path / "10.yml"
@@ -78,9 +76,7 @@ def test_an_assignment_not_due_yet_is_not_missing(
     due_later = f'assignments:\n  {ASSIGNMENT}: {{due: "2099-01-01 12:00"}}\n'
     use_schedule(released, course_root, tmp_path, due_later)
     mail = write_zip(tmp_path / "mail.zip", [(f"t01_{NOTEBOOK}", notebook_text(), ON_TIME)])
-    assert (
-        icp(released, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
-    )
+    assert icp(released, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
     graded = icp(released, "grade", "10", ASSIGNMENT)
     assert graded.returncode == 0, graded.stdout + graded.stderr
     assert "no submission" not in graded.stdout and "3 not due yet" in graded.stdout
@@ -93,14 +89,10 @@ def test_an_assignment_not_due_yet_is_not_missing(
     assert ">no submission<" not in page
 
 
-def test_exercises_to_revisit_say_what_they_assess(
-    released, tmp_path, notebook_text, write_zip, course_root
-):
+def test_exercises_to_revisit_say_what_they_assess(released, tmp_path, notebook_text, write_zip):
     mistake = notebook_text(answer="weekly_total = len(daily_incidents)")
     mail = write_zip(tmp_path / "mail.zip", [(f"t01_{NOTEBOOK}", mistake, ON_TIME)])
-    assert (
-        icp(released, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
-    )
+    assert icp(released, "collect", "10", ASSIGNMENT, "--zip", str(mail)).returncode == 0
     assert icp(released, "grade", "10", ASSIGNMENT).returncode == 0
     assert icp(released, "report", "10").returncode == 0
     page = (released.root / "reports" / "dashboard.html").read_text(encoding="utf-8")
@@ -131,7 +123,7 @@ def test_releasing_late_or_very_early_warns_with_the_dates(released, tmp_path, c
 
 
 def test_collecting_the_same_zip_again_says_nothing_new_came_in(
-    released, tmp_path, notebook_text, write_zip, course_root
+    released, tmp_path, notebook_text, write_zip
 ):
     mail = write_zip(
         tmp_path / "mail.zip",
