@@ -26,9 +26,8 @@ from icp_helpers.course.nbgrader_runner import (  # noqa: E402
     place_submissions,
 )
 from icp_helpers.course.release import assignment_names  # noqa: E402
-from icp_helpers.course.wrong_answers import pack_wrong_answers, packed_submissions  # noqa: E402
 from icp_helpers.grading import grade_submissions  # noqa: E402
-from tests.conftest import trial_submissions, wrong_answers  # noqa: E402
+from tests.conftest import packed_wrong_answers, trial_submissions  # noqa: E402
 
 
 def busy_seconds() -> float:
@@ -54,10 +53,10 @@ def trial(assignment: str, work: Path) -> dict[str, float]:
     generate = measured(
         "generate", lambda: nbgrader(["generate_assignment", assignment, "--force"], generated)
     )
-    submissions = trial_submissions(generated, assignment)
-    answers = wrong_answers(assignment)
-    groups = pack_wrong_answers(answers, [set(answer.loses) for answer in answers])
-    submissions.update(packed_submissions(ROOT / "source" / assignment, answers, groups))
+    submissions = {
+        **trial_submissions(generated, assignment),
+        **packed_wrong_answers(assignment)[0],
+    }
     notebooks = len(submissions) * len(list((ROOT / "source" / assignment).glob("*.ipynb")))
     print(f"  {len(submissions)} submissions, {notebooks} notebooks to run in each grader")
     engine, stock = (copy_course(ROOT, work / name) for name in ("engine", "stock"))

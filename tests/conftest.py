@@ -279,6 +279,16 @@ def wrong_answers(assignment: str) -> list:
     return load_wrong_answers(fixture) if fixture.exists() else []
 
 
+def packed_wrong_answers(assignment: str) -> tuple[dict[str, dict], list[list[int]]]:
+    """A trial's wrong answers handed in a few to a notebook: the ``pack-NN`` submissions
+    and each pack's members (places in the wrong-answer fixture file, from 0). Answers are
+    packed by the test cells their fixtures declare they lose, so a pack's lost cells name
+    the answers that lost them (see ``pack_wrong_answers``)."""
+    answers = wrong_answers(assignment)
+    groups = pack_wrong_answers(answers, [set(answer.loses) for answer in answers])
+    return packed_submissions(ROOT / "source" / assignment, answers, groups), groups
+
+
 @dataclass(frozen=True)
 class TrialGrading:
     """One assignment's trial submissions graded by the grading engine and stock nbgrader.
@@ -343,11 +353,7 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)
         engine_course = course_copy(folder / "engine", assignment)
         course = load_course(engine_course)
-        # Wrong answers are packed by the test cells their fixtures declare they lose, so a
-        # pack's lost cells name the answers that lost them.
-        answers = wrong_answers(assignment)
-        groups = pack_wrong_answers(answers, [set(answer.loses) for answer in answers])
-        packed = packed_submissions(ROOT / "source" / assignment, answers, groups)
+        packed, groups = packed_wrong_answers(assignment)
         place_submissions(engine_course, assignment, {**submissions, **packed})
         results = grade_submissions(engine_course, assignment, jobs=2).by_student()
         engine = {
