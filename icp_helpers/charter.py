@@ -58,17 +58,30 @@ class CharterError(IcpError, ValueError):
     """The charter is not complete; the message lists each section still to agree."""
 
 
-def _team(value: object) -> dict[str, str]:
-    """``{person: role}`` with both cleaned; people may be named by their post."""
+def _mapping(value: object, name: str, pairs: str, example: str) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of a dictionary field (none for ``None``), or a
+    :class:`FieldError` naming the field, what it pairs and an example.
+
+    >>> _mapping(None, "team", "person and role", "{'Ward manager': 'team lead'}")
+    []
+    >>> _mapping(["Ward manager"], "team", "person and role", "{'Ward manager': 'team lead'}")
+    Traceback (most recent call last):
+    ...
+    icp_helpers.fields.FieldError: team must be a dictionary of person and role, e.g. ...
+    """
     if value is None:
-        return {}
+        return []
     if not isinstance(value, Mapping):
         raise FieldError(
-            "team must be a dictionary of person and role, e.g. "
-            "{'Ward manager': 'team lead'}, not " + type(value).__name__
+            f"{name} must be a dictionary of {pairs}, e.g. {example}, not {type(value).__name__}"
         )
+    return list(value.items())
+
+
+def _team(value: object) -> dict[str, str]:
+    """``{person: role}`` with both cleaned; people may be named by their post."""
     team = {}
-    for person, role in value.items():
+    for person, role in _mapping(value, "team", "person and role", "{'Ward manager': 'team lead'}"):
         name = clean_text(person, "team member")
         job = clean_text(role, f"the role of {name or 'a team member'}")
         if not name:
@@ -98,15 +111,9 @@ def _measures(value: object, title: str) -> MeasurementPlan:
 
 def _timeline(value: object) -> dict[str, dt.date]:
     """``{milestone: date}`` in date order."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise FieldError(
-            "timeline must be a dictionary of milestone and date, e.g. "
-            "{'Baseline data collected': '2023-10-31'}, not " + type(value).__name__
-        )
     dates = {}
-    for milestone, when in value.items():
+    example = "{'Baseline data collected': '2023-10-31'}"
+    for milestone, when in _mapping(value, "timeline", "milestone and date", example):
         name = clean_text(milestone, "timeline milestone")
         if not name:
             raise FieldError("timeline has an empty milestone; name each one")
