@@ -62,50 +62,44 @@ def _only_assignment_00(course: Path) -> Path:
     return course
 
 
-def test_gate_2_catches_a_hand_edited_release(course, tmp_path):
+def test_gate_2_catches_a_hand_edited_release_and_a_file_source_does_not_make(course, tmp_path):
+    """Both breakages in one scratch course: each is reported on its own line (generating
+    the release takes seconds, so the suite does it once for the two)."""
     _only_assignment_00(course)
 
     def hand_edit(nb):
         _cell(nb, "ex1-text").source += "\nA sentence added by hand."
 
     _edit(course / "release" / NOTEBOOK, hand_edit)
-    generated = generate_release(course, tmp_path / "fresh")
-    problems = release_differences(course / "release", generated)
-    assert len(problems) == 1 and "cell" in problems[0] and "source" in problems[0]
-
-
-def test_gate_2_catches_a_release_file_that_source_does_not_make(course, tmp_path):
-    _only_assignment_00(course)
     (course / "release" / "00-getting-started" / "stray.csv").write_text("a,b\n1,2\n")
     generated = generate_release(course, tmp_path / "fresh")
-    assert release_differences(course / "release", generated) == [
-        "release/00-getting-started/stray.csv is not generated from source/: remove it."
-    ]
+    problems = release_differences(course / "release", generated)
+    assert len(problems) == 2, problems
+    stray, edited = sorted(problems, key=lambda problem: "stray.csv" not in problem)
+    assert "cell" in edited and "source" in edited and "getting-started.ipynb" in edited, edited
+    assert stray == "release/00-getting-started/stray.csv is not generated from source/: remove it."
 
 
-def test_gate_3_catches_a_test_that_the_solution_fails(course):
+def test_gate_3_catches_a_test_the_solution_fails_and_one_that_passes_without_an_answer(course):
+    """Both breakages in one scratch course, graded by real nbgrader once: each is reported."""
+
     def break_hidden_value(nb):
         cell = _cell(nb, "ex2-check")
         cell.source = cell.source.replace(
             "check_integer(weekly_total, 9,", "check_integer(weekly_total, 10,"
         )
 
-    _edit(course / "source" / NOTEBOOK, break_hidden_value)
-    problems = gates.trial_problems(gates.autograde_trial(course, "00-getting-started"))
-    assert problems == [
-        "getting-started ex2-check: the solution scores 0 of 1; fix the solution or its test."
-    ]
-
-
-def test_gate_3_catches_a_test_that_passes_without_an_answer(course):
     def weaken(nb):
         cell = _cell(nb, "ex4-check")
         cell.source = "assert True  # checks nothing"
 
+    _edit(course / "source" / NOTEBOOK, break_hidden_value)
     _edit(course / "source" / NOTEBOOK, weaken)
     problems = gates.trial_problems(gates.autograde_trial(course, "00-getting-started"))
-    assert problems == [
-        "getting-started ex4-check: the unedited release scores 1; a test passes without an answer."
+    assert sorted(problems) == [
+        "getting-started ex2-check: the solution scores 0 of 1; fix the solution or its test.",
+        "getting-started ex4-check: the unedited release scores 1; "
+        "a test passes without an answer.",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,10 @@ def _within(name: str, layer: str) -> bool:
     return name == layer or name.startswith(layer + ".")
 
 
-MODULES = {_module(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+@cache
+def modules() -> dict[str, set[str]]:
+    """Each module of the package and what it imports from the package."""
+    return {_module(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 @pytest.mark.parametrize("layer", sorted(STAND_ALONE))
@@ -47,7 +51,7 @@ def test_stand_alone_layers_import_only_themselves_and_the_base(layer):
     allowed = STAND_ALONE[layer]
     wrong = {
         f"{module} imports {name}"
-        for module, names in MODULES.items()
+        for module, names in modules().items()
         if _within(module, layer)
         for name in names
         if not _within(name, layer) and name not in allowed
@@ -58,7 +62,7 @@ def test_stand_alone_layers_import_only_themselves_and_the_base(layer):
 def test_only_the_command_line_and_the_facilitator_import_the_facilitator():
     wrong = {
         f"{module} imports {name}"
-        for module, names in MODULES.items()
+        for module, names in modules().items()
         if not any(_within(module, top) for top in TOP)
         for name in names
         if any(_within(name, top) for top in TOP)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -105,7 +106,10 @@ def all_units() -> Iterator[tuple[str, str, set[str]]]:
             yield f"{path.relative_to(ROOT)}:{number}", line, set()
 
 
-UNITS = list(all_units())
+@cache
+def units() -> list[tuple[str, str, set[str]]]:
+    """Every unit of text, read once by the test worker that first needs them."""
+    return list(all_units())
 
 
 def unknown_names(text: str) -> set[str]:
@@ -123,7 +127,7 @@ def unknown_names(text: str) -> set[str]:
 def failures(check: Callable[[str, set[str]], str]) -> dict[str, list[str]]:
     """Where each unit of text fails ``check``, with the problem it names."""
     found: dict[str, list[str]] = {}
-    for where, text, loaded in UNITS:
+    for where, text, loaded in units():
         problem = check(text, loaded)
         if problem:
             found.setdefault(where, []).append(problem)
@@ -238,7 +242,7 @@ def test_the_pareto_file_counts_the_violence_data_sets_ward_once_under_its_own_n
 
 
 def test_the_pending_list_names_only_cells_that_still_fail() -> None:
-    still_failing = {where for where, text, _ in UNITS if unknown_names(text)}
+    still_failing = {where for where, text, _ in units() if unknown_names(text)}
     stale = [key for key in PENDING if "#".join(key) not in still_failing]
     if stale:
         pytest.fail(f"Remove from PENDING (now fixed): {stale}")

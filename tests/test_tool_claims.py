@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -42,6 +43,7 @@ def _docstring_paragraphs(folder: Path) -> list[str]:
     return found
 
 
+@cache
 def _texts() -> dict[str, list[str]]:
     return {
         "05": _notebook_paragraphs(NOTEBOOK_05),
@@ -51,12 +53,9 @@ def _texts() -> dict[str, list[str]]:
     }
 
 
-TEXTS = _texts()
-ALL = [(where, paragraph) for where, paragraphs in TEXTS.items() for paragraph in paragraphs]
-
-
 def _about(pattern: str) -> list[tuple[str, str]]:
-    return [(w, p) for w, p in ALL if re.search(pattern, p, re.IGNORECASE)]
+    every = [(where, paragraph) for where, found in _texts().items() for paragraph in found]
+    return [(w, p) for w, p in every if re.search(pattern, p, re.IGNORECASE)]
 
 
 def test_screening_of_moving_ranges_is_told_per_tool():
@@ -73,7 +72,7 @@ def test_screening_of_moving_ranges_is_told_per_tool():
 
 
 def test_the_readme_claim_of_agreement_with_nhsrplotthedots_carries_the_screening_caveat():
-    claims = [p for p in TEXTS["README.md"] if re.search(r"agree\w* with NHSRplotthedots", p)]
+    claims = [p for p in _texts()["README.md"] if re.search(r"agree\w* with NHSRplotthedots", p)]
     assert claims
     assert all("screen_mr" in p and "screen_outliers" in p for p in claims), claims
 

@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 
 from icp_helpers.errors import IcpError
+from icp_helpers.grading.new_gradebook import stamp_new_gradebook
 
 
 class NbgraderError(IcpError, RuntimeError):
@@ -65,18 +66,20 @@ def failure_excerpt(log: str, first: int = 30, last: int = 10) -> str:
 
 
 def copy_course(root: Path, destination: Path) -> Path:
-    """Copy what nbgrader needs to generate and grade (config and ``source/``) to ``destination``.
+    """Copy what nbgrader needs to generate and grade (config and ``source/``) to ``destination``,
+    with a new gradebook there (see ``stamp_new_gradebook``).
 
     >>> import tempfile
     >>> from pathlib import Path
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     copied = copy_course(Path("."), Path(tmp) / "course")
     ...     sorted(p.name for p in copied.iterdir())
-    ['nbgrader_config.py', 'source']
+    ['gradebook.db', 'nbgrader_config.py', 'source']
     """
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / "nbgrader_config.py", destination / "nbgrader_config.py")
     shutil.copytree(root / "source", destination / "source", dirs_exist_ok=True)
+    stamp_new_gradebook(f"sqlite:///{destination.resolve() / 'gradebook.db'}")
     return destination
 
 

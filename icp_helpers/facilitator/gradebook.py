@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from sqlalchemy.exc import ArgumentError
 
 from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.privacy import masked_url
+from icp_helpers.grading.new_gradebook import stamp_new_gradebook
 
 DB_URL_VARIABLE = "ICP_DB_URL"
 SQLITE_WAIT_SECONDS = 60  # parallel graders wait this long for SQLite's write lock
@@ -122,12 +122,12 @@ def gradebook_unusable(error: Exception, url: str | None) -> GradebookError:
 
 @contextlib.contextmanager
 def open_gradebook(url: str, course_id: str) -> Iterator:
-    """Open the cohort's nbgrader gradebook (``nbgrader.api.Gradebook``) for reading or writing."""
+    """Open the cohort's nbgrader gradebook (``nbgrader.api.Gradebook``) for reading or writing.
+
+    A new one is stamped with nbgrader's schema version first (see ``stamp_new_gradebook``),
+    which spares nbgrader starting an ``alembic`` process to find it."""
     from nbgrader.api import Gradebook
 
-    # nbgrader starts `alembic` by name: find it beside this Python even outside the venv.
-    here = os.path.dirname(sys.executable)
-    if here not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
+    stamp_new_gradebook(url)
     with Gradebook(url, course_id=course_id) as gradebook:
         yield gradebook

@@ -5,11 +5,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
-from scipy.stats import chi2
 
 from icp_helpers.charts import chart_description, save_figure, seasonality
 from icp_helpers.charts.measure_input import MeasureInputError
+from icp_helpers.charts.seasonality import kruskal_wallis
+from icp_helpers.charts.special import chi_square_survival
 from icp_helpers.datasets import load
 
 MONTHS = pd.date_range("2022-01-01", periods=24, freq="MS")
@@ -32,7 +35,7 @@ def test_kruskal_wallis_by_hand_without_ties():
                       x="month", y="value")  # fmt: skip
     assert res.statistic == pytest.approx(22.88)
     assert res.df == 11
-    assert res.p_value == pytest.approx(chi2.sf(22.88, 11))  # 0.018
+    assert res.p_value == pytest.approx(0.018376575766932, rel=1e-9)  # chi2.sf(22.88, 11)
     assert res.months_differ
     assert res.verdict.startswith("The months differ more than chance would usually give")
     assert "H = 22.88, 11 degrees of freedom, p = 0.018" in res.verdict
@@ -52,6 +55,32 @@ def test_kruskal_wallis_by_hand_with_ties_and_with_a_trend_only():
     july = pd.date_range("2022-07-01", periods=24, freq="MS")
     spanning = seasonality(series(range(1, 25), july), x="month", y="value")
     assert "With 2 years of data" in spanning.verdict
+
+
+# Small whole numbers, so that ties are common; at least two values in at least two groups.
+GROUPS = st.lists(
+    st.lists(st.integers(0, 6), min_size=2, max_size=6), min_size=2, max_size=12
+).filter(lambda groups: len({v for group in groups for v in group}) > 1)
+
+
+@given(GROUPS)
+def test_kruskal_wallis_and_its_p_value_agree_with_scipy(groups):
+    from scipy.stats import kruskal  # the reference; the charts do not import scipy.stats
+
+    arrays = [np.array(group, dtype=float) for group in groups]
+    reference = kruskal(*arrays)
+    assert kruskal_wallis(arrays) == pytest.approx(reference.statistic, rel=1e-9)
+    assert chi_square_survival(kruskal_wallis(arrays), len(arrays) - 1) == pytest.approx(
+        reference.pvalue, rel=1e-9, abs=1e-300
+    )
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 11, 30])
+@pytest.mark.parametrize("x", [0.01, 0.5, 3.84, 22.88, 80.0, 700.0])
+def test_chi_square_survival_agrees_with_scipy(x, df):
+    from scipy.stats import chi2
+
+    assert chi_square_survival(x, df) == pytest.approx(chi2.sf(x, df), rel=1e-9, abs=1e-300)
 
 
 def test_month_of_year_tables_and_rates():

@@ -239,6 +239,14 @@ def postgres_url(postgres_server, request):
     return f"{postgres_server}icp_test_{uuid.uuid4().hex[:12]}"
 
 
+def point_biserial(exercise, rest) -> float:
+    """scipy's point-biserial correlation, the reference for discrimination. scipy.stats is
+    imported only when a test asks: it takes a second, and every test worker collects."""
+    from scipy.stats import pointbiserialr
+
+    return float(pointbiserialr(exercise, rest).statistic)
+
+
 def icp(folder, *args: str):
     """Run the real ``icp`` command line on the cohorts beside ``folder``'s (in this test
     process: see ``run_icp``)."""
