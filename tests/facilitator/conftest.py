@@ -15,6 +15,34 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "facilitator"
 
 
+@pytest.fixture(scope="session")
+def cohort_hub():
+    """Cohort 10 with two trainees on a running hub, 00 released by the grading account (a
+    ``LiveHub``, see tests/facilitator/live_hub.py), started once per test worker and shared
+    by the live hub tests and the round trip; skips the test when this machine cannot run a
+    hub (not root, no proxy, no useradd). Running its create-accounts.sh a second time
+    changes nothing."""
+    import subprocess
+    import uuid
+
+    pytest.importorskip("jupyterhub", reason="pip install '.[facilitator]' (JupyterHub)")
+    pytest.importorskip("requests")
+    from .live_hub import HubUnavailable, running_hub
+
+    tag = uuid.uuid4().hex[:6]
+    try:
+        with running_hub(ROOT, [f"icpa{tag}", f"icpb{tag}"], ASSIGNMENT) as hub:
+            again = subprocess.run(
+                ["sh", str(hub.base / "hub" / "create-accounts.sh")],
+                capture_output=True,
+                text=True,
+            )
+            assert again.returncode == 0 and "already there" in again.stdout  # idempotent
+            yield hub
+    except HubUnavailable as missing:
+        pytest.skip(str(missing))
+
+
 @pytest.fixture
 def course_root() -> Path:
     return ROOT

@@ -4,53 +4,25 @@ loopback, Unix accounts made by its own create-accounts.sh, trainees logging in 
 Needs root (it creates throwaway Unix accounts, removed afterwards) and configurable-http-proxy
 (`.ci/run` installs it); skipped with the reason otherwise. Every wait is bounded and every
 process started is stopped at the end. The hub's set-up is tests/facilitator/live_hub.py,
-shared with the round-trip test and benchmarks/hub_load.py.
+shared with benchmarks/hub_load.py; the hub itself (``cohort_hub``) is shared with the round
+trip (test_hub_roundtrip.py), which is also where a trainee uses the Assignments tab in Chromium.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from .conftest import ASSIGNMENT, ROOT
+from .conftest import ASSIGNMENT
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("jupyterhub", reason="pip install '.[facilitator]' (JupyterHub)")
 requests = pytest.importorskip("requests")
 
-from .live_hub import HubUnavailable, LiveHub, running_hub  # noqa: E402 - needs requests
-from .live_hub import wait_for as _wait  # noqa: E402
-
-
-@contextmanager
-def cohort_on_a_hub() -> Iterator[LiveHub]:
-    """Cohort 10 with two trainees on a running hub, 00 released by the grading account;
-    skips the test when this machine cannot run a hub (not root, no proxy, no useradd)."""
-    tag = uuid.uuid4().hex[:6]
-    try:
-        with running_hub(ROOT, [f"icpa{tag}", f"icpb{tag}"], ASSIGNMENT) as hub:
-            again = subprocess.run(
-                ["sh", str(hub.base / "hub" / "create-accounts.sh")],
-                capture_output=True,
-                text=True,
-            )
-            assert again.returncode == 0 and "already there" in again.stdout  # idempotent
-            yield hub
-    except HubUnavailable as missing:
-        pytest.skip(str(missing))
-
-
-@pytest.fixture(scope="module")
-def live_hub():
-    """A cohort on a running hub (see :class:`LiveHub`)."""
-    with cohort_on_a_hub() as hub:
-        yield hub
+from .live_hub import wait_for as _wait  # noqa: E402 - needs requests
 
 
 def _log_in(url: str, name: str, password: str):
@@ -78,12 +50,12 @@ def _spawn(url: str, session, name: str, log: Path) -> None:
     _wait(f"{name}'s JupyterLab opening", opened, 240, log)
 
 
-def test_a_trainee_logs_in_and_gets_the_assignments_tab_and_no_formgrader(live_hub):
+def test_a_trainee_logs_in_and_gets_the_assignments_tab_and_no_formgrader(cohort_hub):
     url, trainees, facilitator, log = (
-        live_hub.url,
-        live_hub.trainees,
-        live_hub.facilitator,
-        live_hub.log,
+        cohort_hub.url,
+        cohort_hub.trainees,
+        cohort_hub.facilitator,
+        cohort_hub.log,
     )
     first, second = trainees
     wrong = requests.post(
@@ -136,49 +108,3 @@ def test_a_trainee_logs_in_and_gets_the_assignments_tab_and_no_formgrader(live_h
         log,
     )
     assert status.ok
-
-
-def test_a_trainee_fetches_00_from_the_assignments_tab_in_chromium(live_hub, tmp_path):
-    """What a trainee sees: log in, JupyterLab opens, Nbgrader > Assignment List, Fetch 00.
-
-    Screenshots of each step go to the test's folder (and to $ICP_SCREENSHOTS when set).
-    """
-    from ..browser.conftest import chromium, save_screenshot
-
-    url, trainees, log = live_hub.url, live_hub.trainees, live_hub.log
-    name = next(iter(trainees))
-    shots = []
-
-    def shot(page, step: str) -> None:
-        shots.append(save_screenshot(page, tmp_path / f"hub-{len(shots) + 1}-{step}.png"))
-
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.set_default_timeout(120_000)
-        page.goto(f"{url}/hub/login")
-        page.fill("#username_input", name)
-        page.fill("#password_input", trainees[name])
-        shot(page, "login")
-        page.click("#login_submit")
-        page.wait_for_url(f"**/user/{name}/lab**", timeout=240_000)
-        page.wait_for_selector("#jp-main-dock-panel")
-        page.get_by_text("Nbgrader", exact=True).click()
-        page.get_by_text("Assignment List", exact=True).click()
-        fetch = page.get_by_role("button", name="Fetch")
-        fetch.first.wait_for()
-        released = page.locator("#released_assignments_list")
-        assert ASSIGNMENT in released.inner_text()
-        shot(page, "assignments-tab")
-        fetch.first.click()
-        fetched = page.locator("#fetched_assignments_list")
-        fetched.get_by_text(ASSIGNMENT).first.wait_for()
-        shot(page, "fetched")
-        # the menu has no formgrader or Create Assignment for a trainee
-        page.get_by_text("Nbgrader", exact=True).click()
-        menu = page.locator(".lm-Menu").last.inner_text()
-        assert "Assignment List" in menu and "Formgrader" not in menu
-        shot(page, "menu")
-        assert not page.get_by_text("official Jupyter news").is_visible()
-    home = Path("~" + name).expanduser()
-    assert (home / ASSIGNMENT / "getting-started.ipynb").is_file(), log.read_text()[-2000:]
-    assert all(path.stat().st_size > 0 for path in shots)

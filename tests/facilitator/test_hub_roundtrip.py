@@ -22,19 +22,12 @@ import pytest
 from ..browser.conftest import chromium, save_screenshot
 from .conftest import ASSIGNMENT, NOTEBOOK
 from .live_hub import LiveHub, as_account
-from .test_hub_live import cohort_on_a_hub
 
 pytestmark = pytest.mark.slow
 
 COURSE = "icp-cohort-10"
 #: How long a step may take on a loaded machine (a server starting, a notebook validating).
 STEP_MS = 300_000
-
-
-@pytest.fixture(scope="module")
-def hub():
-    with cohort_on_a_hub() as live:
-        yield live
 
 
 @pytest.fixture
@@ -88,8 +81,10 @@ def _rows(page, name: str):
     return page.locator(f"#{name}_assignments_list > .list_item")
 
 
-def test_a_cohort_round_trip_through_the_hub_in_chromium(hub, browser, tmp_path, notebook_text):
-    shot = Shots(tmp_path)
+def test_a_cohort_round_trip_through_the_hub_in_chromium(
+    cohort_hub, browser, tmp_path, notebook_text
+):
+    hub, shot = cohort_hub, Shots(tmp_path)
     first, second = hub.trainees
     home_a = Path("~" + first).expanduser()
     fetched = home_a / ASSIGNMENT / NOTEBOOK
@@ -107,6 +102,12 @@ def test_a_cohort_round_trip_through_the_hub_in_chromium(hub, browser, tmp_path,
     notebook_row = a.locator(f"#fetched_assignments_list .list_item:has-text('{NOTEBOOK[:-6]}')")
     notebook_row.last.wait_for()
     shot(a, "a-fetched")
+    # a trainee's Nbgrader menu has no Formgrader, and no news pop-up covers the page
+    a.get_by_text("Nbgrader", exact=True).click()
+    menu = a.locator(".lm-Menu").last.inner_text()
+    assert "Assignment List" in menu and "Formgrader" not in menu, menu
+    a.keyboard.press("Escape")
+    assert not a.get_by_text("official Jupyter news").is_visible()
     # the file browser shows the fetched folder without a manual refresh
     a.locator(".jp-DirListing-item", has_text=ASSIGNMENT).wait_for(timeout=30_000)
     notebook_row.last.locator("a").first.click()
