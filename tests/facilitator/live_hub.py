@@ -214,6 +214,11 @@ def running_hub(
         wait_for("the hub answering", answering, start_seconds, log)
         yield live
     finally:
+        # The accounts' servers first: asked to stop them, a loaded hub took over a minute
+        # (each server is interrupted, then terminated, then killed, in turn); finding them
+        # gone, it stops at once.
+        for name in accounts:
+            stop_processes_of(name)
         if process is not None:
             stop_hub(process)
         for name in accounts:
