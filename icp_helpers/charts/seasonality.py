@@ -118,13 +118,13 @@ def kruskal_wallis(groups: list[np.ndarray]) -> float:
     >>> round(kruskal_wallis([np.array([1.0, 2.0]), np.array([3.0, 4.0])]), 6)
     2.4
     """
-    values = np.concatenate(groups)
+    values = pd.Series(np.concatenate(groups))
     total = len(values)
-    ranks = pd.Series(values).rank(method="average").to_numpy()
+    ranks = values.rank(method="average").to_numpy()
     edges = np.cumsum([len(group) for group in groups])[:-1]
     spread = sum(part.sum() ** 2 / len(part) for part in np.split(ranks, edges))
     statistic = 12 / (total * (total + 1)) * spread - 3 * (total + 1)
-    ties = pd.Series(values).value_counts().to_numpy(dtype=float)
+    ties = values.value_counts().to_numpy(dtype=float)
     correction = 1 - (ties**3 - ties).sum() / (total**3 - total)
     return float(statistic / correction)
 

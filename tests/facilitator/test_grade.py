@@ -17,7 +17,7 @@ import pytest
 from icp_helpers.facilitator.grade import grade_cohort, one_grader
 from icp_helpers.facilitator.roster import import_roster
 
-from ..conftest import run_icp
+from .conftest import icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -182,7 +182,7 @@ def test_ctrl_c_stops_grading_without_leaving_half_a_gradebook(
 
 
 def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
-    released, tmp_path, course_root, notebook_text, write_zip
+    released, tmp_path, notebook_text, write_zip
 ):
     from icp_helpers.facilitator.collect import collect
 
@@ -191,8 +191,7 @@ def test_cli_grade_prints_a_table_and_fails_when_a_submission_did(
         (f"t02_{NOTEBOOK}", "{not json", ON_TIME),
     ]
     collect(released, ASSIGNMENT, write_zip(tmp_path / "m.zip", entries))
-    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    done = run_icp("grade", "10", ASSIGNMENT, *where)
+    done = icp(released, "grade", "10", ASSIGNMENT)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert any(

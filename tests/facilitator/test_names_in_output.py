@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ..conftest import run_icp
+from .conftest import icp
 
 pytestmark = pytest.mark.slow  # real nbgrader and real grading
 
@@ -30,15 +30,12 @@ def _shown(secrets: list[str], text: str) -> list[str]:
     return [secret for secret in secrets if secret.lower() in text.lower()]
 
 
-def test_commands_print_ids_never_names_or_emails(
-    released, tmp_path, course_root, notebook_text, write_zip
-):
+def test_commands_print_ids_never_names_or_emails(released, tmp_path, notebook_text, write_zip):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
 
     def run(*args: str, code: int = 0) -> str:
-        done = run_icp(*args, *where)
+        done = icp(released, *args)
         assert done.returncode == code, done.stdout + done.stderr
         return done.stdout + done.stderr
 
@@ -81,15 +78,14 @@ def test_commands_print_ids_never_names_or_emails(
     assert _shown(SECRETS, (reports / "progress.csv").read_text(encoding="utf-8-sig")) == []
 
 
-def test_a_bad_roster_line_is_named_by_line_not_by_its_email(released, tmp_path, course_root):
+def test_a_bad_roster_line_is_named_by_line_not_by_its_email(released, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(
         "id,first_name,last_name,email,directorate\n"
         "t01,Xanthippe,Quarrington,xq.unusual@example,Community\n",
         encoding="utf-8",
     )
-    where = ["--root", str(course_root), "--cohorts-dir", str(released.root.parent)]
-    done = run_icp("roster", "import", "10", str(roster), *where)
+    done = icp(released, "roster", "import", "10", str(roster))
     assert done.returncode == 2
     assert "line 2: the e-mail address of t01 is malformed" in done.stderr
     assert _shown(SECRETS, done.stdout + done.stderr) == []
