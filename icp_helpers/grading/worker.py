@@ -126,10 +126,16 @@ class _Replies:
         return "reply", record
 
     def trailing(self) -> str:
-        """What the child left on the channel after its last reply (read once it has ended)."""
-        while not self.closed and select.select([self.fd], [], [], 0)[0]:
+        """What the child left on the channel after its last reply (read once it has ended;
+        a process it left behind may still be writing, so reading stops at the first text)."""
+        while (
+            not self.closed
+            and not self.buffer.strip()
+            and len(self.buffer) < REPLY_LIMIT
+            and select.select([self.fd], [], [], 0)[0]
+        ):
             chunk = os.read(self.fd, 1 << 20)
-            self.buffer += chunk[:REPLY_LIMIT]
+            self.buffer += chunk
             self.closed = not chunk
         if self.buffer.strip():
             return (

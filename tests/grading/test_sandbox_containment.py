@@ -147,6 +147,14 @@ def test_no_unearned_mark_without_a_flag(contained, entry):
         assert row["score"] == row["max_score"] and not row["needs_manual_grade"], (grade_id, row)
 
 
+def test_a_notebook_that_freezes_its_worker_is_stopped_at_the_time_limit(contained):
+    """The grader does not wait for ever on a worker the notebook froze: past the time limit
+    (and a grace for the worker to report) it kills the slot and records a time-out."""
+    result = contained.results["freezes-its-grader"]
+    stopped = "timed_out: the notebook was stopped after 12 s, while running ex2-answer"
+    assert stopped in result.problems, result.problems  # (the scan flags it as well)
+
+
 def test_nothing_outside_the_submission_changed(contained):
     assert contained.digests_after == contained.digests_before
     assert contained.grades_later == contained.grades
