@@ -1,9 +1,8 @@
 """What a cohort's nbgrader commands cost, in CPU-seconds: a new Python each, or this process.
 
-A cohort (made with ``create_cohort`` in a scratch folder, with a two-trainee roster and an
-exchange) generates and releases assignment 00 five times each way, and reports the median
-CPU time (this process and its children) of one ``generate_assignment`` and of one
-``release_assignment``:
+A cohort (made with ``create_cohort`` in a scratch folder, with an exchange) generates and
+releases assignment 00 five times each way, and reports the median CPU time (this process
+and its children) of one ``generate_assignment`` and of one ``release_assignment``:
 
 * **new Python**: ``python -m nbgrader ...`` in the cohort folder, as ``icp`` ran them before;
 * **this process**: :func:`icp_helpers.facilitator.nbgrader_here.run_in_this_process`, once
@@ -23,7 +22,6 @@ from pathlib import Path
 from icp_helpers.course.nbgrader_runner import nbgrader
 from icp_helpers.facilitator.cohort_folder import create_cohort
 from icp_helpers.facilitator.nbgrader_here import run_in_this_process
-from icp_helpers.facilitator.roster import import_roster
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "00-getting-started"
@@ -51,15 +49,8 @@ def median_cpu(step: Callable[[], object]) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
-        roster = base / "roster.csv"
-        roster.write_text(
-            "id,first_name,last_name,email,directorate\n"
-            "t01,Ana,One,t01@example.org,Community\nt02,Ben,Two,t02@example.org,Community\n",
-            encoding="utf-8",
-        )
         folder, _ = create_cohort(ROOT, "10", where=base / "cohorts", exchange=base / "exchange")
-        import_roster(folder, roster)
-        (base / "exchange").mkdir(exist_ok=True)
+        (base / "exchange").mkdir()
         root = folder.root
         run_in_this_process(["generate_assignment", ASSIGNMENT, "--force"], root)  # imports
         for command in ("generate_assignment", "release_assignment"):

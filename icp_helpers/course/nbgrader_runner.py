@@ -35,11 +35,29 @@ def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProc
         text=True,
         check=False,
     )
-    log = completed.stdout + completed.stderr
-    if completed.returncode != 0 or "[ERROR]" in log or "| ERROR]" in log:
+    check_nbgrader_log(
+        args, course_root, completed.stdout + completed.stderr, succeeded=completed.returncode == 0
+    )
+    return completed
+
+
+def check_nbgrader_log(
+    args: Sequence[str], course_root: Path, log: str, *, succeeded: bool
+) -> None:
+    """Raise :class:`NbgraderError`, with an excerpt of ``log``, if ``nbgrader <args>`` did
+    not succeed or logged an error (nbgrader logs some errors and still exits with 0).
+
+    >>> check_nbgrader_log(["db", "student", "list"], Path("c"), "[INFO] 2", succeeded=True)
+    >>> try:
+    ...     check_nbgrader_log(["collect", "00"], Path("c"), "[ERROR] no exchange", succeeded=True)
+    ... except NbgraderError as error:
+    ...     print(error)
+    `nbgrader collect 00` failed in c:
+    [ERROR] no exchange
+    """
+    if not succeeded or "[ERROR]" in log or "| ERROR]" in log:
         shown = failure_excerpt(log)
         raise NbgraderError(f"`nbgrader {' '.join(args)}` failed in {course_root}:\n{shown}")
-    return completed
 
 
 def failure_excerpt(log: str, first: int = 30, last: int = 10) -> str:

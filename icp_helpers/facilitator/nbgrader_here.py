@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from icp_helpers.course.nbgrader_runner import NbgraderError, failure_excerpt
+from icp_helpers.course.nbgrader_runner import check_nbgrader_log
 
 #: command -> the options this module understands for it (as on nbgrader's command line)
 SUPPORTED = {
@@ -44,12 +44,10 @@ def run_in_this_process(args: Sequence[str], cohort_root: Path) -> str | None:
     if not options <= SUPPORTED[command]:
         return None
     result = _start(command, assignment, options, _cohort_config(cohort_root))
+    if "KeyboardInterrupt" in result.get("error", ""):
+        raise KeyboardInterrupt  # nbgrader's log capture catches everything, Ctrl-C too
     log = result.get("log", "") + result.get("error", "")
-    if not result.get("success") or "[ERROR]" in log:
-        if "KeyboardInterrupt" in result.get("error", ""):
-            raise KeyboardInterrupt  # nbgrader's log capture catches everything
-        shown = failure_excerpt(log)
-        raise NbgraderError(f"`nbgrader {' '.join(args)}` failed in {cohort_root}:\n{shown}")
+    check_nbgrader_log(args, cohort_root, log, succeeded=bool(result.get("success")))
     return log
 
 
@@ -69,7 +67,9 @@ def _cohort_config(cohort_root: Path) -> Any:
                 continue
             config.merge(loaded)
     finally:
-        if path is not None:
+        if path is None:
+            os.environ.pop("PATH", None)
+        else:
             os.environ["PATH"] = path
     return config
 

@@ -21,12 +21,10 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
 from typing import Any
@@ -36,7 +34,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from icp_helpers.grading import record
 from icp_helpers.grading.course_config import GradingCourse, load_course
 from icp_helpers.grading.limits import Limits
-from icp_helpers.grading.pool import Slot, WorkerError
+from icp_helpers.grading.pool import Slot, WorkerError, WorkerSilent
 from icp_helpers.grading.report import FlaggedCell, GradingReport, SubmissionResult
 from icp_helpers.grading.sandbox import use_sandbox
 from icp_helpers.grading.submission import (
@@ -228,22 +226,6 @@ def _score(submission: Submission) -> Scored:
     )
 
 
-#: Seconds past a notebook's time limit that the grader waits for its slot's worker to say
-#: how the notebook ended (the worker stops it at the limit and reports within a second or
-#: two). A worker silent for longer has been frozen (a notebook can send its worker SIGSTOP;
-#: no process can refuse that): the grader kills the slot and counts the notebook as timed out.
-UNANSWERED_GRACE = 15.0
-
-
-@dataclass(frozen=True)
-class _Running:
-    """The notebook a busy slot is running, and when its worker must have reported its end."""
-
-    submission: Submission
-    name: str
-    answer_by: float  # time.monotonic()
-
-
 def _run_queue(
     course: GradingCourse,
     assignment: str,
@@ -266,7 +248,7 @@ def _run_queue(
     has one writer).
     """
     waiting: deque[dict[str, Any]] = deque()
-    busy: dict[Slot, _Running] = {}
+    busy: dict[Slot, tuple[Submission, str]] = {}
     open_submissions: dict[str, Submission] = {}
     preparing: deque[Future[Submission]] = deque()
     preload = _modules_imported(course, assignment)
@@ -312,8 +294,7 @@ def _run_queue(
                     submission = open_submissions[student]
                     slot.fill(submission.plans[name].files)
                     slot.submit(job)
-                    answer_by = time.monotonic() + float(job["timeout"]) + UNANSWERED_GRACE
-                    busy[slot] = _Running(submission, name, answer_by)
+                    busy[slot] = (submission, name)
             for student in [s for s, sub in open_submissions.items() if _complete(sub)]:
                 recorder.record(helpers.submit(_score, open_submissions.pop(student)))
             if busy:
@@ -375,32 +356,27 @@ class _Recorder(threading.Thread):
             self.join()
 
 
-def _take_reports(busy: dict[Slot, _Running], timeout: float | None) -> None:
-    """Wait (at most ``timeout`` seconds, if given, and never past a slot's ``answer_by``)
-    for the busy slots' workers to report, and take in what they say. A slot whose worker is
-    silent past its ``answer_by`` is killed and started afresh; its notebook counts as timed
+def _take_reports(busy: dict[Slot, tuple[Submission, str]], timeout: float | None) -> None:
+    """Wait (at most ``timeout`` seconds, if given, and never past a slot's time limit and
+    grace) for the busy slots' workers to report, and take in what they say. A slot whose
+    worker died or fell silent is started afresh; its notebook counts as killed, or as timed
     out."""
     ready = [slot for slot in busy if slot.has_report()]
     if not ready:
-        soonest = min(running.answer_by for running in busy.values()) - time.monotonic()
-        wait = max(0.0, soonest if timeout is None else min(timeout, soonest))
+        soonest = max(0.0, min(slot.seconds_left() for slot in busy))
+        wait = soonest if timeout is None else min(timeout, soonest)
         readable, _, _ = select.select([slot.fileno() for slot in busy], [], [], wait)
-        ready = [slot for slot in busy if slot.fileno() in readable]
-        now = time.monotonic()
-        silent = [slot for slot in busy if slot not in ready and now > busy[slot].answer_by]
-        for slot in silent:
-            running = busy.pop(slot)
-            ending = {"status": "killed", "signal": "SIGKILL", "timed_out": True}
-            running.submission.plans[running.name].ending = ending
-            slot.close()
-            slot.start()
+        ready = [slot for slot in busy if slot.fileno() in readable or slot.seconds_left() <= 0]
     for slot in ready:
-        running = busy[slot]
-        plan = running.submission.plans[running.name]
+        submission, name = busy[slot]
+        plan = submission.plans[name]
         try:
             report = slot.read()
-        except WorkerError:  # the worker itself died: the notebook counts as died
-            plan.ending = {"status": "killed", "signal": "worker stopped"}
+        except WorkerError as error:
+            if isinstance(error, WorkerSilent):  # frozen: stopped at its time limit
+                plan.ending = {"status": "killed", "signal": "SIGKILL", "timed_out": True}
+            else:  # the worker itself died: the notebook counts as died
+                plan.ending = {"status": "killed", "signal": "worker stopped"}
             del busy[slot]
             slot.close()
             slot.start()

@@ -18,18 +18,32 @@ a warmed worker (:mod:`icp_helpers.grading.worker`) that runs, sandboxed, in tha
 from __future__ import annotations
 
 import json
+import math
 import os
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from icp_helpers.grading.sandbox import WORKDIR, sandbox_command
 
+#: Seconds past a job's time limit that a slot waits for its worker to report how the job
+#: ended (the worker stops the notebook at the limit and reports within a second or two). A
+#: worker silent for longer has been frozen: a notebook can send its worker SIGSTOP, which no
+#: process can refuse.
+UNANSWERED_GRACE = 15.0
+
 
 class WorkerError(RuntimeError):
     """The warmed worker could not start or stopped unexpectedly."""
+
+
+class WorkerSilent(WorkerError):
+    """The worker said nothing past its job's time limit and :data:`UNANSWERED_GRACE`; close
+    the slot (which kills it) before using it again."""
 
 
 class Slot:
@@ -42,6 +56,7 @@ class Slot:
         self._preload = list(preload)
         self._process: subprocess.Popen[bytes] | None = None
         self._pending = b""
+        self._answer_by = math.inf  # time.monotonic() by which the running job must end
 
     def __enter__(self) -> Slot:
         self.start()
@@ -64,6 +79,7 @@ class Slot:
         """Start the worker without waiting for it (see :meth:`wait_until_ready`)."""
         self.work.mkdir(parents=True, exist_ok=True)
         self._pending = b""
+        self._answer_by = math.inf
         command = [sys.executable, "-m", "icp_helpers.grading.worker", *self._preload]
         environment = None
         if self.sandboxed:
@@ -108,20 +124,33 @@ class Slot:
             self._process.stdin.flush()
         except (BrokenPipeError, OSError) as error:
             raise WorkerError("the grading worker stopped unexpectedly") from error
+        self._answer_by = time.monotonic() + float(job["timeout"]) + UNANSWERED_GRACE
+
+    def seconds_left(self) -> float:
+        """How long :meth:`read` will still wait for the running job's next report
+        (infinite when no job is running)."""
+        return self._answer_by - time.monotonic()
 
     def has_report(self) -> bool:
         """Whether a whole report is already waiting to be taken (no need to wait)."""
         return b"\n" in self._pending
 
     def read(self) -> dict[str, Any]:
-        """The worker's next report (waits for it)."""
+        """The worker's next report: waits for it, but not past the running job's time limit
+        and :data:`UNANSWERED_GRACE` (then raises :class:`WorkerSilent`)."""
         while b"\n" not in self._pending:
+            left = self.seconds_left()
+            if left < math.inf and not select.select([self.fileno()], [], [], max(left, 0))[0]:
+                raise WorkerSilent("the grading worker said nothing past the time limit")
             chunk = os.read(self.fileno(), 1 << 16)
             if not chunk:
                 raise WorkerError("the grading worker stopped unexpectedly")
             self._pending += chunk
         line, self._pending = self._pending.split(b"\n", 1)
-        return json.loads(line)
+        report = json.loads(line)
+        if "ending" in report:
+            self._answer_by = math.inf
+        return report
 
     def reports_until_ending(self) -> list[dict[str, Any]]:
         """Every report of the running job, up to and including its ending."""
