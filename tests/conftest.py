@@ -31,7 +31,6 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +71,6 @@ def pytest_report_header() -> str:
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LOOK_ALIKES = FIXTURES / "grading" / "look_alikes.yml"
-STOCK_SHARDS = 2
 #: This xdist worker ("gw0", "gw1", ...), or "master" without xdist (``-p no:xdist`` too).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 
@@ -336,10 +334,10 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
     from icp_helpers.grading.course_config import load_course
     from icp_helpers.grading.record import read_gradebook
 
-    def stock_shard(folder: Path, assignment: str, shard: dict) -> pd.DataFrame:
+    def stock(folder: Path, assignment: str, submissions: dict) -> pd.DataFrame:
         course = course_copy(folder, assignment)
         try:
-            return autograde(course, assignment, shard)
+            return autograde(course, assignment, submissions)
         except NbgraderError:
             # Once in about five runs of the suite, with a dozen kernels starting at once on
             # two CPUs, stock nbgrader failed one packed submission that graded cleanly when
@@ -355,31 +353,22 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
         course = load_course(engine_course)
         packed, groups = packed_wrong_answers(assignment)
         place_submissions(engine_course, assignment, {**submissions, **packed})
-        results = grade_submissions(engine_course, assignment, jobs=2).by_student()
+        # One grading slot and one stock nbgrader process per trial: the test workers already
+        # keep every CPU busy, so a second of either side by side only adds its start-up.
+        results = grade_submissions(engine_course, assignment).by_student()
         engine = {
             (row["student"], row["notebook"], row["grade_id"]): row
             for row in read_gradebook(course.db_url, course.course_id, assignment)
         }
         packs = dict(zip(packed, groups, strict=True))
-        # Stock nbgrader grades one notebook at a time and spends much of it waiting for each
-        # new kernel, so the trial runs it as STOCK_SHARDS processes side by side (separate
-        # course copies); the solution is in shard 0.
-        for_stock = {**submissions, **packed}
-        names = list(for_stock)
-        shards = [{n: for_stock[n] for n in names[i::STOCK_SHARDS]} for i in range(STOCK_SHARDS)]
-        with ThreadPoolExecutor(STOCK_SHARDS) as pool:
-            frames = pool.map(
-                lambda i: stock_shard(folder / f"stock-{i}", assignment, shards[i]),
-                range(STOCK_SHARDS),
-            )
-            stock = pd.concat(list(frames), ignore_index=True)
-        saved = (stock, engine, results, packs)
+        stock_grades = stock(folder / "stock", assignment, {**submissions, **packed})
+        saved = (stock_grades, engine, results, packs)
         (folder / "trial.pickle").write_bytes(pickle.dumps(saved))
 
     def trial(assignment: str) -> TrialGrading:
         folder = build_once(shared_folder / "trials" / assignment, lambda f: grade(f, assignment))
         saved = pickle.loads((folder / "trial.pickle").read_bytes())
-        return TrialGrading(*saved, stock_course=folder / "stock-0")
+        return TrialGrading(*saved, stock_course=folder / "stock")
 
     return trial
 
