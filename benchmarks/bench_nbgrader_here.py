@@ -5,7 +5,7 @@ releases assignment 00 five times each way, and reports the median CPU time (thi
 and its children) of one ``generate_assignment`` and of one ``release_assignment``:
 
 * **new Python**: ``python -m nbgrader ...`` in the cohort folder, as ``icp`` ran them before;
-* **this process**: :func:`icp_helpers.facilitator.nbgrader_here.run_in_this_process`, once
+* **this process**: :func:`icp_helpers.course.nbgrader_here.run_in_this_process`, once
   nbgrader is imported (``icp`` imports it for the gradebook anyway).
 
 Usage: ``python benchmarks/bench_nbgrader_here.py``.
@@ -19,9 +19,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from icp_helpers.course.nbgrader_runner import nbgrader
+from icp_helpers.course.nbgrader_here import run_in_this_process
+from icp_helpers.course.nbgrader_runner import nbgrader_command_line
 from icp_helpers.facilitator.cohort_folder import create_cohort
-from icp_helpers.facilitator.nbgrader_here import run_in_this_process
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "00-getting-started"
@@ -55,7 +55,7 @@ def main() -> None:
         run_in_this_process(["generate_assignment", ASSIGNMENT, "--force"], root)  # imports
         for command in ("generate_assignment", "release_assignment"):
             args = [command, ASSIGNMENT, "--force"]
-            apart = median_cpu(lambda args=args: nbgrader(args, root))
+            apart = median_cpu(lambda args=args: nbgrader_command_line(args, root))
             here = median_cpu(lambda args=args: run_in_this_process(args, root))
             print(f"{command:20s} new Python {apart:5.2f} CPU-s   this process {here:5.2f} CPU-s")
 

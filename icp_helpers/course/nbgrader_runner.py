@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from icp_helpers.course.nbgrader_here import run_in_this_process
 from icp_helpers.errors import IcpError
 from icp_helpers.grading.new_gradebook import stamp_new_gradebook
 
@@ -21,9 +22,21 @@ class NbgraderError(IcpError, RuntimeError):
 
 
 def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``nbgrader <args>`` with ``course_root`` as the course root (and working folder).
+    """Run ``nbgrader <args>`` with ``course_root`` as the course root (and working folder):
+    in this process for the commonest commands (see :mod:`.nbgrader_here`), otherwise with
+    :func:`nbgrader_command_line`. Raises :class:`NbgraderError` if nbgrader fails.
+    """
+    log = run_in_this_process(args, course_root)
+    if log is not None:
+        return subprocess.CompletedProcess([sys.executable, "-m", "nbgrader", *args], 0, log, "")
+    return nbgrader_command_line(args, course_root)
 
-    Charts are drawn off screen (``MPLBACKEND=Agg``), as on a grading server.
+
+def nbgrader_command_line(
+    args: Sequence[str], course_root: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m nbgrader <args>`` in ``course_root``, with charts drawn off screen
+    (``MPLBACKEND=Agg``), as on a grading server. Raises :class:`NbgraderError` if it fails.
     """
     env = dict(os.environ)
     env.setdefault("MPLBACKEND", "Agg")

@@ -5,6 +5,5 @@ One module per thing a facilitator names: :mod:`.cohort` (the schedule), :mod:`.
 :mod:`.collect`, :mod:`.grade`, :mod:`.feedback`, :mod:`.report` (with :mod:`.grades_csv`)
 and :mod:`.dashboard`,
 :mod:`.demo`; :mod:`.privacy` and :mod:`.gradebook` keep personal data private and say where
-the gradebook lives; :mod:`.nbgrader_here` runs a cohort's commonest nbgrader commands in
-this process.
+the gradebook lives.
 """

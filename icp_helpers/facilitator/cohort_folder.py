@@ -27,7 +27,6 @@ from icp_helpers.course.nbgrader_runner import nbgrader
 from icp_helpers.errors import IcpError
 from icp_helpers.facilitator.cohort import Schedule, load_schedule
 from icp_helpers.facilitator.gradebook import gradebook_url, open_gradebook, prepare_database
-from icp_helpers.facilitator.nbgrader_here import run_in_this_process
 from icp_helpers.facilitator.privacy import (
     masked_url,
     private_folder,
@@ -95,12 +94,8 @@ class CohortFolder:
         return load_schedule(self.schedule_file, self.course_root / "course" / "syllabus.yml")
 
     def nbgrader(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run ``nbgrader <args>`` in the cohort folder, creating files owner-only: in this
-        process where :mod:`.nbgrader_here` can, otherwise as ``python -m nbgrader``."""
+        """Run ``nbgrader <args>`` in the cohort folder, creating files owner-only."""
         with private_umask():
-            log = run_in_this_process(args, self.root)
-            if log is not None:
-                return subprocess.CompletedProcess(["nbgrader", *args], 0, log, "")
             return nbgrader(list(args), self.root)
 
     def gradebook(self):
