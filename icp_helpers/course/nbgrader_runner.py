@@ -22,9 +22,10 @@ class NbgraderError(IcpError, RuntimeError):
 
 
 def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``nbgrader <args>`` with ``course_root`` as the course root (and working folder):
-    in this process for the commonest commands (see :mod:`.nbgrader_here`), otherwise with
-    :func:`nbgrader_command_line`. Raises :class:`NbgraderError` if nbgrader fails.
+    """Run ``nbgrader <args>`` for the course (or cohort) folder ``course_root``, whatever
+    this process's working folder: in this process for the commonest commands (see
+    :mod:`.nbgrader_here`), otherwise with :func:`nbgrader_command_line`, which runs in that
+    folder. Raises :class:`NbgraderError` if nbgrader fails.
     """
     log = run_in_this_process(args, course_root)
     if log is not None:
