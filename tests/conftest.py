@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fcntl
 import inspect
+import json
 import os
 import pickle
 import shutil
@@ -182,6 +183,60 @@ def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tu
         elif "ending" in report:
             ending = str(report["ending"])
     return outputs, ending
+
+
+def learner_variant_runs(shared_folder: Path, assignment: str, notebook: str) -> dict:
+    """Every wrong-answer fixture of ``notebook`` run as a learner would run it, and the
+    notebook answered with the solutions (``base``), sharing the cells before each change
+    (see tests/learner_variants.py). Built once per session for every test worker.
+
+    Maps ``base`` and ``wrong-N`` (N: the fixture's place in the assignment's wrong-answer
+    file, from 0) to ``(outputs by cell index, how the run ended)``, as
+    :func:`run_as_learner` gives them.
+    """
+    from icp_helpers.course.answers import filled_release
+    from icp_helpers.grading.batch import modules_to_preload
+    from icp_helpers.grading.submission import code_cells
+
+    release_folder = ROOT / "release" / assignment
+    source = nbformat.read(ROOT / "source" / assignment / notebook, as_version=4)
+    release = nbformat.read(release_folder / notebook, as_version=4)
+    base = code_cells(filled_release(release, source).cells)
+
+    def run(folder: Path) -> None:
+        work = folder / "work"
+        work.mkdir()
+        for path in sorted(release_folder.rglob("*")):
+            if path.is_file() and path.suffix != ".ipynb":
+                target = work / path.relative_to(release_folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        variants = {}
+        for number, answer in enumerate(wrong_answers(assignment)):
+            if answer.notebook != notebook:
+                continue
+            replace = {answer.cell: answer.code}
+            cells = code_cells(filled_release(release, source, replace=replace).cells)
+            changed = [i for i, (a, b) in enumerate(zip(base, cells, strict=True)) if a != b]
+            assert len(changed) == 1, f"{answer.why}: changes cells {changed}, not one"
+            variants[f"wrong-{number}"] = {"at": changed[0], "source": cells[changed[0]]["source"]}
+        preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
+        batch = {"workdir": str(work), "preload": preload, "cells": base, "variants": variants}
+        (folder / "batch.json").write_text(json.dumps(batch), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "learner_variants.py"),
+             str(folder / "batch.json"), str(folder / "results.json")],
+            capture_output=True, text=True, timeout=1800,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    name = f"{assignment}-{Path(notebook).stem}"
+    folder = build_once(shared_folder / "learner-variants" / name, run)
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    return {
+        key: ({int(index): shown for index, shown in run["outputs"].items()}, str(run["ending"]))
+        for key, run in results.items()
+    }
 
 
 @contextmanager

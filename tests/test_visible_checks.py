@@ -6,11 +6,15 @@ again filled with each wrong-answer fixture. The solution must pass every visibl
 each wrong answer must make every test cell it ``loses`` print a ✗ line with a hint about
 the answer (not a Python error), and Run All must still reach ``check_your_work()``.
 Notebooks run in a grading slot (the course's warmed worker), with ``NBGRADER_EXECUTION``
-unset, as in a learner's JupyterLab.
+unset, as in a learner's JupyterLab. The wrong answers of a notebook run together, each
+forked just before its changed cell from one run of the solution
+(``learner_variant_runs``); a sample of them is checked against full runs in a slot.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -20,7 +24,7 @@ from icp_helpers.course.answers import filled_release
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers
 
-from .conftest import run_as_learner
+from .conftest import learner_variant_runs, run_as_learner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -37,7 +41,12 @@ NOT_ANSWERED = "Not answered yet ("
 def _run(slot, assignment: str, notebook: nbformat.NotebookNode) -> dict[str, str]:
     """Run ``notebook`` as a learner would (see ``run_as_learner``); return the text each
     cell printed, by grade_id (or cell number), plus ``ending``."""
-    outputs, ending = run_as_learner(slot, assignment, notebook)
+    return _printed(notebook, *run_as_learner(slot, assignment, notebook))
+
+
+def _printed(notebook: nbformat.NotebookNode, outputs: dict, ending: str) -> dict[str, str]:
+    """The text each cell of ``notebook`` printed, by grade_id (or cell number), and
+    ``ending``, from its outputs by cell index."""
     printed: dict[str, str] = {"ending": ending}
     for index, shown in outputs.items():
         cell = notebook.cells[index]
@@ -82,18 +91,22 @@ def _wrong_answers(assignment: str) -> list:
     return load_wrong_answers(FIXTURES / assignment / "wrong_answers.yml")
 
 
+def _wrong_notebook(assignment: str, answer) -> nbformat.NotebookNode:
+    source = nbformat.read(ROOT / "source" / assignment / answer.notebook, as_version=4)
+    release = nbformat.read(ROOT / "release" / assignment / answer.notebook, as_version=4)
+    return filled_release(release, source, replace={answer.cell: answer.code})
+
+
 @pytest.mark.parametrize(
     ("assignment", "number"),
     [(a, n) for a in CHECKED for n in range(len(_wrong_answers(a)))],
 )
 def test_every_documented_mistake_fails_a_visible_check_with_a_hint(
-    learner_slot, assignment, number
+    shared_folder, assignment, number
 ):
     answer = _wrong_answers(assignment)[number]
-    source = nbformat.read(ROOT / "source" / assignment / answer.notebook, as_version=4)
-    release = nbformat.read(ROOT / "release" / assignment / answer.notebook, as_version=4)
-    notebook = filled_release(release, source, replace={answer.cell: answer.code})
-    printed = _run(learner_slot, assignment, notebook)
+    runs = learner_variant_runs(shared_folder, assignment, answer.notebook)
+    printed = _printed(_wrong_notebook(assignment, answer), *runs[f"wrong-{number}"])
     for grade_id in answer.loses:
         line = printed.get(grade_id, "")
         assert line.startswith("✗"), f"'{answer.why}' is told {line!r} by {grade_id}"
@@ -101,6 +114,29 @@ def test_every_documented_mistake_fails_a_visible_check_with_a_hint(
         assert "`" in line and "raised" not in line and "not answered" not in line, line
     assert "exercise" in printed.get("check-your-work", ""), f"Run All stopped: {printed}"
     assert "'finished': True" in printed["ending"], printed["ending"]
+
+
+def _comparable(outputs: dict) -> dict:
+    """``outputs`` with what differs between any two runs made equal: widgets' model ids (new
+    random ids each run) and objects' addresses in their reprs (``<... at 0x7f...>``)."""
+    text = re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": "-"', json.dumps(outputs))
+    return json.loads(re.sub(r" at 0x[0-9a-f]+", " at 0x-", text))
+
+
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_a_mistake_run_from_its_changed_cell_prints_what_a_full_run_prints(
+    learner_slot, shared_folder, assignment
+):
+    """The shared runs above agree with a full run in a grading slot, every output of every
+    cell, for the assignment's last wrong answer (forked at its last answer cell, most often:
+    after the longest shared run)."""
+    number = len(_wrong_answers(assignment)) - 1
+    answer = _wrong_answers(assignment)[number]
+    runs = learner_variant_runs(shared_folder, assignment, answer.notebook)
+    shared_outputs, shared_ending = runs[f"wrong-{number}"]
+    outputs, ending = run_as_learner(learner_slot, assignment, _wrong_notebook(assignment, answer))
+    assert _comparable(shared_outputs) == _comparable(outputs)
+    assert "'finished': True" in ending and "'finished': True" in shared_ending
 
 
 @pytest.mark.parametrize("assignment", CHECKED)
