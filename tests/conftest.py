@@ -143,15 +143,30 @@ def course_copy(shared_folder) -> Callable[[Path, str], Path]:
     return copy
 
 
+def _learner_preload() -> list[str]:
+    """The modules a learner's run preloads: every module the course's notebooks import."""
+    from icp_helpers.grading.batch import modules_to_preload
+
+    return modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
+
+
+def _data_files(assignment: str) -> list[tuple[Path, Path]]:
+    """The release's files besides notebooks, as (file, path inside the learner's folder)."""
+    folder = ROOT / "release" / assignment
+    return [
+        (path, path.relative_to(folder))
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix != ".ipynb"
+    ]
+
+
 @pytest.fixture(scope="session")
 def learner_slot(tmp_path_factory):
     """A warmed grading slot (one per test worker) to run notebooks as a learner would."""
-    from icp_helpers.grading.batch import modules_to_preload
     from icp_helpers.grading.pool import Slot
 
-    preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
     work = tmp_path_factory.mktemp("learner") / "slot"
-    slot = Slot(work, preload, sandboxed=SANDBOX_PROBLEM is None)
+    slot = Slot(work, _learner_preload(), sandboxed=SANDBOX_PROBLEM is None)
     slot.start()
     yield slot
     slot.close()
@@ -165,14 +180,7 @@ def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tu
     """
     from icp_helpers.grading.submission import code_cells
 
-    folder = ROOT / "release" / assignment
-    slot.fill(
-        [
-            (path, path.relative_to(folder))
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.suffix != ".ipynb"
-        ]
-    )
+    slot.fill(_data_files(assignment))
     job = {"id": "learner/nb", "cells": code_cells(notebook.cells)}
     limits = {"timeout": 180, "cell_timeout": 60, "memory_mb": 2048}
     slot.submit({**job, "env": {"NBGRADER_EXECUTION": ""}, **limits})
@@ -186,31 +194,27 @@ def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tu
 
 
 def learner_variant_runs(shared_folder: Path, assignment: str, notebook: str) -> dict:
-    """Every wrong-answer fixture of ``notebook`` run as a learner would run it, and the
-    notebook answered with the solutions (``base``), sharing the cells before each change
-    (see tests/learner_variants.py). Built once per session for every test worker.
+    """Every wrong-answer fixture of ``notebook`` run as a learner would run it, sharing one
+    run of the solution up to each changed cell (see tests/learner_variants.py). Built once
+    per session for every test worker.
 
-    Maps ``base`` and ``wrong-N`` (N: the fixture's place in the assignment's wrong-answer
+    Maps ``wrong-N`` (N: the fixture's place in the assignment's wrong-answer
     file, from 0) to ``(outputs by cell index, how the run ended)``, as
     :func:`run_as_learner` gives them.
     """
     from icp_helpers.course.answers import filled_release
-    from icp_helpers.grading.batch import modules_to_preload
     from icp_helpers.grading.submission import code_cells
 
-    release_folder = ROOT / "release" / assignment
     source = nbformat.read(ROOT / "source" / assignment / notebook, as_version=4)
-    release = nbformat.read(release_folder / notebook, as_version=4)
+    release = nbformat.read(ROOT / "release" / assignment / notebook, as_version=4)
     base = code_cells(filled_release(release, source).cells)
 
     def run(folder: Path) -> None:
         work = folder / "work"
         work.mkdir()
-        for path in sorted(release_folder.rglob("*")):
-            if path.is_file() and path.suffix != ".ipynb":
-                target = work / path.relative_to(release_folder)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+        for path, relative in _data_files(assignment):
+            (work / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, work / relative)
         variants = {}
         for number, answer in enumerate(wrong_answers(assignment)):
             if answer.notebook != notebook:
@@ -220,13 +224,23 @@ def learner_variant_runs(shared_folder: Path, assignment: str, notebook: str) ->
             changed = [i for i, (a, b) in enumerate(zip(base, cells, strict=True)) if a != b]
             assert len(changed) == 1, f"{answer.why}: changes cells {changed}, not one"
             variants[f"wrong-{number}"] = {"at": changed[0], "source": cells[changed[0]]["source"]}
-        preload = modules_to_preload(sorted((ROOT / "source").glob("*/*.ipynb")))
-        batch = {"workdir": str(work), "preload": preload, "cells": base, "variants": variants}
+        batch = {
+            "workdir": str(work),
+            "preload": _learner_preload(),
+            "cells": base,
+            "variants": variants,
+        }
         (folder / "batch.json").write_text(json.dumps(batch), encoding="utf-8")
         done = subprocess.run(
-            [sys.executable, str(ROOT / "tests" / "learner_variants.py"),
-             str(folder / "batch.json"), str(folder / "results.json")],
-            capture_output=True, text=True, timeout=1800,
+            [
+                sys.executable,
+                str(ROOT / "tests" / "learner_variants.py"),
+                str(folder / "batch.json"),
+                str(folder / "results.json"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
         assert done.returncode == 0, done.stderr[-3000:]
 

@@ -16,7 +16,7 @@ course's own notebooks and fixtures.
 Usage: ``python tests/learner_variants.py BATCH.json RESULTS.json``. The batch holds
 ``workdir``, ``preload`` (module names), ``cells`` (``code_cells`` of the notebook) and
 ``variants`` (name -> ``{"at": position in cells, "source": the replacement}``). The results
-map ``base`` and each variant name to ``{"outputs": {cell index: outputs}, "ending": ...}``.
+map each variant name to ``{"outputs": {cell index: outputs}, "ending": ...}``.
 
 >>> _ending(finished=True)
 {'status': 'exited', 'code': 0, 'finished': True}
@@ -88,27 +88,21 @@ def main(batch_path: str, results_path: str) -> None:
     preload(batch["preload"])
     shell = make_shell()
     warm_tracebacks(shell)
-    null = os.open(os.devnull, os.O_RDWR)  # what C code prints goes nowhere, as in a slot
-    for fd in (0, 1, 2):
+    null = os.open(os.devnull, os.O_RDWR)  # what C code prints goes nowhere, as in a slot;
+    for fd in (0, 1):  # standard error stays, so that a crash here says why
         os.dup2(null, fd)
     cells = batch["cells"]
     results: dict[str, Any] = {}
-    base_outputs: dict[int, list] = {}
-    finished = True
+    before: dict[int, list] = {}  # the solution's outputs of the cells run so far
     for position, cell in enumerate(cells):
         for name, variant in batch["variants"].items():
-            if variant["at"] != position:
-                continue
-            if finished:
+            if variant["at"] == position:
                 ran = _run_variant(shell, cells, position, variant["source"])
-                results[name] = {**ran, "outputs": {**base_outputs, **ran["outputs"]}}
-            else:  # a full run of the variant stops where the notebook stopped, before it
-                results[name] = {"outputs": dict(base_outputs), "ending": _ending(False)}
-        if finished:
-            ran = _run_cells(shell, [cell])
-            base_outputs.update(ran["outputs"])
-            finished = ran["ending"]["finished"]
-    results["base"] = {"outputs": base_outputs, "ending": _ending(finished)}
+                results[name] = {**ran, "outputs": {**before, **ran["outputs"]}}
+        ran = _run_cells(shell, [cell])
+        if not ran["ending"]["finished"]:
+            raise SystemExit(f"the solution asks to exit at cell {cell['index']}")
+        before.update(ran["outputs"])
     Path(results_path).write_text(json.dumps(results, default=str), encoding="utf-8")
 
 

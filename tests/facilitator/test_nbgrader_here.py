@@ -38,14 +38,19 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _grade_cells(gradebook) -> list[tuple]:
+    """The assignment's graded cells as an open nbgrader gradebook records them."""
+    assignment = gradebook.find_assignment(ASSIGNMENT)
+    return sorted(
+        (notebook.name, cell.name, cell.max_score, cell.cell_type)
+        for notebook in assignment.notebooks
+        for cell in notebook.grade_cells
+    )
+
+
 def _gradebook_entries(folder) -> list[tuple]:
     with folder.gradebook() as gradebook:
-        assignment = gradebook.find_assignment(ASSIGNMENT)
-        return sorted(
-            (notebook.name, cell.name, cell.max_score, cell.cell_type)
-            for notebook in assignment.notebooks
-            for cell in notebook.grade_cells
-        )
+        return _grade_cells(gradebook)
 
 
 def test_generate_and_release_here_match_nbgrader_s_command_line(tmp_path, course_root):
@@ -99,9 +104,4 @@ def _course_gradebook_entries(course: Path) -> list[tuple]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="icp") as gradebook:
-        assignment = gradebook.find_assignment(ASSIGNMENT)
-        return sorted(
-            (notebook.name, cell.name, cell.max_score, cell.cell_type)
-            for notebook in assignment.notebooks
-            for cell in notebook.grade_cells
-        )
+        return _grade_cells(gradebook)
