@@ -1,5 +1,6 @@
 """What one assignment's trial costs the test suite: generating it, grading its trial
-submissions with the grading engine, and grading them with stock nbgrader.
+submissions with the grading engine, and grading them with stock nbgrader, each kernel a new
+Python (as nbgrader does) and forked from a warm one (as the suite does, tests/forked_kernels.py).
 
 The suite's first minutes are every test worker building its share of the trials
 (tests/conftest.py, ``trial_grading``); this shows where that time goes. CPU is read for the
@@ -10,6 +11,7 @@ Usage: ``python benchmarks/bench_trial.py [ASSIGNMENT ...]`` (default: all of th
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -24,11 +26,17 @@ from icp_helpers.course.nbgrader_runner import (  # noqa: E402
     autograde,
     copy_course,
     nbgrader,
+    nbgrader_command_line,
     place_submissions,
 )
 from icp_helpers.course.release import assignment_names  # noqa: E402
 from icp_helpers.grading import grade_submissions  # noqa: E402
-from tests.conftest import packed_wrong_answers, trial_submissions  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    _learner_preload,
+    packed_wrong_answers,
+    trial_submissions,
+)
+from tests.forked_kernels import KernelServer  # noqa: E402
 
 
 def busy_seconds() -> float:
@@ -47,7 +55,7 @@ def measured(label: str, step: Callable[[], object]) -> tuple[float, float]:
     return wall, cpu
 
 
-def trial(assignment: str, work: Path) -> dict[str, float]:
+def trial(assignment: str, work: Path, kernels: KernelServer) -> dict[str, float]:
     """Build ``assignment``'s trial as the suite does (one stock shard) and time each part."""
     generated = work / "generated"
     copy_course(ROOT, generated)
@@ -60,22 +68,41 @@ def trial(assignment: str, work: Path) -> dict[str, float]:
     }
     notebooks = len(submissions) * len(list((ROOT / "source" / assignment).glob("*.ipynb")))
     print(f"  {len(submissions)} submissions, {notebooks} notebooks to run in each grader")
-    engine, stock = (Path(shutil.copytree(generated, work / name)) for name in ("engine", "stock"))
+    engine, stock, forked = (
+        Path(shutil.copytree(generated, work / name)) for name in ("engine", "stock", "forked")
+    )
     place_submissions(engine, assignment, submissions)
     _, engine_cpu = measured(
         "engine (--jobs 2)", lambda: grade_submissions(engine, assignment, jobs=2)
     )
     _, stock_cpu = measured("stock nbgrader", lambda: autograde(stock, assignment, submissions))
-    return {"generate": generate[1], "engine": engine_cpu, "stock": stock_cpu}
+    place_submissions(forked, assignment, submissions)
+    env = {"JUPYTER_PATH": str(kernels.jupyter_path)}
+    _, forked_cpu = measured(
+        "stock, forked kernels",
+        lambda: nbgrader_command_line(["autograde", assignment, "--force"], forked, env),
+    )
+    return {
+        "generate": generate[1],
+        "engine": engine_cpu,
+        "stock": stock_cpu,
+        "stock forked": forked_cpu,
+    }
 
 
 def main(assignments: list[str]) -> None:
-    totals = {"generate": 0.0, "engine": 0.0, "stock": 0.0}
-    for assignment in assignments:
-        print(assignment)
-        with tempfile.TemporaryDirectory() as work:
-            for part, cpu in trial(assignment, Path(work)).items():
-                totals[part] += cpu
+    totals = {"generate": 0.0, "engine": 0.0, "stock": 0.0, "stock forked": 0.0}
+    env = {"MPLBACKEND": "Agg", **os.environ}
+    started: list[KernelServer] = []
+    measured("kernel server start", lambda: started.append(KernelServer(_learner_preload(), env)))
+    try:
+        for assignment in assignments:
+            print(assignment)
+            with tempfile.TemporaryDirectory() as work:
+                for part, cpu in trial(assignment, Path(work), started[0]).items():
+                    totals[part] += cpu
+    finally:
+        started[0].close()
     print("CPU-seconds in all: " + ", ".join(f"{k} {v:.0f}" for k, v in totals.items()))
 
 

@@ -26,6 +26,7 @@ import inspect
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -44,9 +45,9 @@ import yaml
 
 from icp_helpers.course.nbgrader_runner import (
     NbgraderError,
-    autograde,
     copy_course,
     nbgrader,
+    nbgrader_command_line,
     place_submissions,
     read_grades,
 )
@@ -57,6 +58,7 @@ from icp_helpers.course.wrong_answers import (
     wrong_answer_submissions,
 )
 from icp_helpers.grading.sandbox import WITHOUT_SANDBOX_VARIABLE, sandbox_problem
+from tests.forked_kernels import KernelServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SANDBOX_PROBLEM = sandbox_problem()
@@ -170,6 +172,18 @@ def learner_slot(tmp_path_factory):
     slot.start()
     yield slot
     slot.close()
+
+
+def comparable(outputs: object) -> object:
+    """Cell outputs (any JSON-able value) with what differs between any two runs made equal:
+    widgets' model ids (new random ids each run) and objects' addresses in their reprs
+    (``<... at 0x7f...>``).
+
+    >>> comparable({"model_id": "9f3a", "text/plain": "<Figure at 0x7f01>"})
+    {'model_id': '-', 'text/plain': '<Figure at 0x->'}
+    """
+    text = re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": "-"', json.dumps(outputs))
+    return json.loads(re.sub(r" at 0x[0-9a-f]+", " at 0x-", text))
 
 
 def run_as_learner(slot, assignment: str, notebook: nbformat.NotebookNode) -> tuple[dict, str]:
@@ -397,7 +411,25 @@ class TrialGrading:
 
 
 @pytest.fixture(scope="session")
-def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
+def stock_kernels() -> Iterator[Callable[[], KernelServer]]:
+    """The kernel server (see tests/forked_kernels.py) of this worker's stock gradings,
+    started when first asked for, with every module the course's notebooks import."""
+    servers: list[KernelServer] = []
+
+    def server() -> KernelServer:
+        if not servers:
+            # the environment nbgrader_command_line gives nbgrader, and so its kernels
+            env = {"MPLBACKEND": "Agg", **os.environ}
+            servers.append(KernelServer(_learner_preload(), env))
+        return servers[0]
+
+    yield server
+    for started in servers:
+        started.close()
+
+
+@pytest.fixture(scope="session")
+def trial_grading(shared_folder, course_copy, stock_kernels) -> Callable[[str], TrialGrading]:
     """The :class:`TrialGrading` of an assignment, graded once per session."""
     from icp_helpers.grading import grade_submissions
     from icp_helpers.grading.course_config import load_course
@@ -405,16 +437,23 @@ def trial_grading(shared_folder, course_copy) -> Callable[[str], TrialGrading]:
 
     def stock(folder: Path, assignment: str, submissions: dict) -> pd.DataFrame:
         course = course_copy(folder, assignment)
+        place_submissions(course, assignment, submissions)
+        # Stock nbgrader, its kernels forked from one warm process (tests/forked_kernels.py)
+        # instead of each a new Python importing ipykernel, pandas and matplotlib.
+        jupyter_path = os.pathsep.join(
+            filter(None, [str(stock_kernels().jupyter_path), os.environ.get("JUPYTER_PATH")])
+        )
+        forked = {"JUPYTER_PATH": jupyter_path}
         try:
-            return autograde(course, assignment, submissions)
+            nbgrader_command_line(["autograde", assignment, "--force"], course, forked)
         except NbgraderError:
             # Once in about five runs of the suite, with a dozen kernels starting at once on
             # two CPUs, stock nbgrader failed one packed submission that graded cleanly when
             # run again. nbgrader removes what it failed to grade and, without --force, keeps
             # what it graded: grade the rest once more. A real failure fails again, and its
             # message now carries nbgrader's traceback (see ``failure_excerpt``).
-            nbgrader(["autograde", assignment], course)
-            return read_grades(course, assignment)
+            nbgrader_command_line(["autograde", assignment], course, forked)
+        return read_grades(course, assignment)
 
     def grade(folder: Path, assignment: str) -> None:
         submissions = trial_submissions(course_copy(folder / "template", assignment), assignment)

@@ -13,8 +13,6 @@ forked just before its changed cell from one run of the solution
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import nbformat
@@ -24,7 +22,7 @@ from icp_helpers.course.answers import filled_release
 from icp_helpers.course.release import assignment_names
 from icp_helpers.course.wrong_answers import load_wrong_answers
 
-from .conftest import learner_variant_runs, run_as_learner
+from .conftest import comparable, learner_variant_runs, run_as_learner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -116,13 +114,6 @@ def test_every_documented_mistake_fails_a_visible_check_with_a_hint(
     assert "'finished': True" in printed["ending"], printed["ending"]
 
 
-def _comparable(outputs: dict) -> dict:
-    """``outputs`` with what differs between any two runs made equal: widgets' model ids (new
-    random ids each run) and objects' addresses in their reprs (``<... at 0x7f...>``)."""
-    text = re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": "-"', json.dumps(outputs))
-    return json.loads(re.sub(r" at 0x[0-9a-f]+", " at 0x-", text))
-
-
 @pytest.mark.parametrize("assignment", CHECKED)
 def test_a_mistake_run_from_its_changed_cell_prints_what_a_full_run_prints(
     learner_slot, shared_folder, assignment
@@ -135,7 +126,7 @@ def test_a_mistake_run_from_its_changed_cell_prints_what_a_full_run_prints(
     runs = learner_variant_runs(shared_folder, assignment, answer.notebook)
     shared_outputs, shared_ending = runs[f"wrong-{number}"]
     outputs, ending = run_as_learner(learner_slot, assignment, _wrong_notebook(assignment, answer))
-    assert _comparable(shared_outputs) == _comparable(outputs)
+    assert comparable(shared_outputs) == comparable(outputs)
     assert "'finished': True" in ending and "'finished': True" in shared_ending
 
 

@@ -34,12 +34,13 @@ def nbgrader(args: Sequence[str], course_root: Path) -> subprocess.CompletedProc
 
 
 def nbgrader_command_line(
-    args: Sequence[str], course_root: Path
+    args: Sequence[str], course_root: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m nbgrader <args>`` in ``course_root``, with charts drawn off screen
-    (``MPLBACKEND=Agg``), as on a grading server. Raises :class:`NbgraderError` if it fails.
+    (``MPLBACKEND=Agg``), as on a grading server, and ``env`` added to this process's
+    environment. Raises :class:`NbgraderError` if it fails.
     """
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.setdefault("MPLBACKEND", "Agg")
     completed = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],

@@ -1,0 +1,134 @@
+"""The forked kernels the trials' stock gradings run in (tests/forked_kernels.py) behave as
+new ones: a notebook prints the same in both, and a forked kernel can be interrupted and
+goes when its launcher is killed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import nbformat
+import pytest
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+from .conftest import ROOT, comparable
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = ROOT / "source" / "02-measurement" / "measurement.ipynb"
+
+
+@pytest.fixture
+def forked(stock_kernels, monkeypatch):
+    """Kernels named ``python3`` are forked ones while the test runs."""
+    monkeypatch.setenv("JUPYTER_PATH", str(stock_kernels().jupyter_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+def _outputs(folder) -> list:
+    """Run the notebook in ``folder`` in a ``python3`` kernel; every code cell's outputs."""
+    notebook = nbformat.read(folder / NOTEBOOK.name, as_version=4)
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+    ).execute()
+    return [_joined_streams(cell.outputs) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def _joined_streams(outputs: list) -> list:
+    """``outputs`` with each run of printed text in one piece: how a kernel's prints are cut
+    into messages depends on when it flushes, in a new kernel as in a forked one."""
+    joined: list = []
+    for output in outputs:
+        if output.output_type == "stream" and joined and joined[-1].get("name") == output.name:
+            joined[-1] = {**joined[-1], "text": joined[-1]["text"] + output.text}
+        else:
+            joined.append(dict(output))
+    return joined
+
+
+def _kernel_pid(manager: KernelManager) -> int:
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    said = []
+    client.execute_interactive(
+        "import os; print(os.getpid())", output_hook=lambda m: said.append(m), timeout=60
+    )
+    client.stop_channels()
+    return int(next(m["content"]["text"] for m in said if m["msg_type"] == "stream"))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_notebook_prints_the_same_in_a_forked_kernel_as_in_a_new_one(
+    tmp_path, stock_kernels, monkeypatch
+):
+    new, fork = (shutil.copytree(NOTEBOOK.parent, tmp_path / name) for name in ("new", "fork"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    printed_new = _outputs(new)
+    monkeypatch.setenv("JUPYTER_PATH", str(stock_kernels().jupyter_path))
+    printed_forked = _outputs(fork)
+    kinds = {output["output_type"] for outputs in printed_new for output in outputs}
+    assert kinds == {"stream", "execute_result"}  # it printed, and showed tables and widgets
+    assert comparable(printed_forked) == comparable(printed_new)
+
+
+def test_a_forked_kernel_works_in_its_notebooks_folder(tmp_path, forked):
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(tmp_path))
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        said = []
+        client.execute_interactive(
+            "import os, sys; print(os.getcwd(), sys.path[0], os.environ['MPLBACKEND'])",
+            output_hook=said.append,
+            timeout=60,
+        )
+        client.stop_channels()
+        assert manager.kernel_spec.argv[1].endswith("forked_kernels.py")
+        text = next(m["content"]["text"] for m in said if m["msg_type"] == "stream")
+        assert text.split() == [str(tmp_path), str(tmp_path), "Agg"]
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_can_be_interrupted(forked):
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel()
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        started = time.monotonic()
+        request = client.execute("import time; time.sleep(60)")
+        time.sleep(1)
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=30)
+        client.stop_channels()
+        assert reply["parent_header"]["msg_id"] == request
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert time.monotonic() - started < 30
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_goes_when_its_launcher_is_killed(forked):
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel()
+    kernel = _kernel_pid(manager)
+    assert kernel != manager.provisioner.process.pid  # the launcher is not the kernel
+    manager.shutdown_kernel(now=True)  # kills the launcher
+    deadline = time.monotonic() + 10
+    while _running(kernel) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(kernel)
