@@ -28,6 +28,7 @@ kernel spec's command). :class:`KernelServer` starts and stops a server.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -98,6 +99,9 @@ def serve(socket_path: str, modules: list[str]) -> None:
     from icp_helpers.grading.worker import preload
 
     preload(modules)
+    # Frozen out of the garbage collector's reach, what the server imported is not copied into
+    # each kernel by the kernel's collections.
+    gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
