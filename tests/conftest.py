@@ -6,9 +6,10 @@ the suite does each once:
 * ``course_copy(destination, assignment)`` copies a course in which ``assignment`` was
   generated once per session (instead of running ``nbgrader generate_assignment`` per test);
 * ``trial_grading(assignment)`` is every honest and look-alike submission of an assignment
-  graded once by the grading engine and once by stock ``nbgrader autograde``, the wrong
-  answers packed a few to a notebook for both; the course gates, the equivalence tests and
-  the look-alike tests all read it.
+  graded once by the grading engine and once by stock ``nbgrader autograde`` (its kernels
+  forked from one warm process: tests/forked_kernels.py), the wrong answers packed a few to a
+  notebook for both; the course gates, the equivalence tests and the look-alike tests all
+  read it.
 
 Under pytest-xdist the workers share one folder next to their own temporary folders; a file
 lock makes the first worker build and the others wait for it. Shared folders are read-only
