@@ -11,7 +11,6 @@ Usage: ``python benchmarks/bench_trial.py [ASSIGNMENT ...]`` (default: all of th
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -77,10 +76,9 @@ def trial(assignment: str, work: Path, kernels: KernelServer) -> dict[str, float
     )
     _, stock_cpu = measured("stock nbgrader", lambda: autograde(stock, assignment, submissions))
     place_submissions(forked, assignment, submissions)
-    env = {"JUPYTER_PATH": str(kernels.jupyter_path)}
     _, forked_cpu = measured(
         "stock, forked kernels",
-        lambda: nbgrader_command_line(["autograde", assignment, "--force"], forked, env),
+        lambda: nbgrader_command_line(["autograde", assignment, "--force"], forked, kernels.env()),
     )
     return {
         "generate": generate[1],
@@ -92,9 +90,8 @@ def trial(assignment: str, work: Path, kernels: KernelServer) -> dict[str, float
 
 def main(assignments: list[str]) -> None:
     totals = {"generate": 0.0, "engine": 0.0, "stock": 0.0, "stock forked": 0.0}
-    env = {"MPLBACKEND": "Agg", **os.environ}
     started: list[KernelServer] = []
-    measured("kernel server start", lambda: started.append(KernelServer(_learner_preload(), env)))
+    measured("kernel server start", lambda: started.append(KernelServer(_learner_preload())))
     try:
         for assignment in assignments:
             print(assignment)

@@ -419,9 +419,7 @@ def stock_kernels() -> Iterator[Callable[[], KernelServer]]:
 
     def server() -> KernelServer:
         if not servers:
-            # the environment nbgrader_command_line gives nbgrader, and so its kernels
-            env = {"MPLBACKEND": "Agg", **os.environ}
-            servers.append(KernelServer(_learner_preload(), env))
+            servers.append(KernelServer(_learner_preload()))
         return servers[0]
 
     yield server
@@ -441,10 +439,7 @@ def trial_grading(shared_folder, course_copy, stock_kernels) -> Callable[[str], 
         place_submissions(course, assignment, submissions)
         # Stock nbgrader, its kernels forked from one warm process (tests/forked_kernels.py)
         # instead of each a new Python importing ipykernel, pandas and matplotlib.
-        jupyter_path = os.pathsep.join(
-            filter(None, [str(stock_kernels().jupyter_path), os.environ.get("JUPYTER_PATH")])
-        )
-        forked = {"JUPYTER_PATH": jupyter_path}
+        forked = stock_kernels().env()
         try:
             nbgrader_command_line(["autograde", assignment, "--force"], course, forked)
         except NbgraderError:

@@ -20,11 +20,8 @@ one and compares every output.
 
 Usage: ``python tests/forked_kernels.py serve SOCKET MODULE...`` (the server; it prints
 ``ready`` once it listens) and ``python tests/forked_kernels.py launch SOCKET -f FILE`` (the
-kernel spec's command). :class:`KernelServer` starts and stops a server.
-
->>> spec = json.loads(kernel_spec_json("/tmp/k.sock"))
->>> spec["argv"][-4:]
-['launch', '/tmp/k.sock', '-f', '{connection_file}']
+kernel spec's command). :class:`KernelServer` starts and stops a server;
+``KernelServer.env()`` is what to add to nbgrader's environment.
 """
 
 from __future__ import annotations
@@ -44,37 +41,35 @@ from pathlib import Path
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def kernel_spec_json(socket_path: str) -> str:
-    """The ``kernel.json`` of a ``python3`` kernel spec whose kernels the server at
-    ``socket_path`` forks."""
-    spec = {
-        "argv": [sys.executable, str(Path(__file__).resolve()), "launch", socket_path]
-        + ["-f", "{connection_file}"],
+def write_kernel_spec(folder: Path, socket_path: str) -> Path:
+    """Write a ``python3`` kernel spec whose kernels the server at ``socket_path`` forks
+    under ``folder/kernels/python3``, and return ``folder`` (a ``JUPYTER_PATH`` entry)."""
+    spec = folder / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "launch", socket_path]
+    kernel = {
+        "argv": [*command, "-f", "{connection_file}"],
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "metadata": {"debugger": True},
     }
-    return json.dumps(spec, indent=1)
-
-
-def write_kernel_spec(folder: Path, socket_path: str) -> Path:
-    """Write the kernel spec under ``folder/kernels/python3`` and return ``folder``: the
-    value for ``JUPYTER_PATH`` that makes nbgrader's ``python3`` kernels forked ones."""
-    spec = folder / "kernels" / "python3"
-    spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(kernel_spec_json(socket_path), encoding="utf-8")
+    (spec / "kernel.json").write_text(json.dumps(kernel, indent=1), encoding="utf-8")
     return folder
 
 
 class KernelServer:
-    """A running server (``serve``) with ``modules`` imported; :meth:`close` stops it."""
+    """A running server (``serve``) with ``modules`` imported; :meth:`close` stops it.
 
-    def __init__(self, modules: list[str], env: dict[str, str]) -> None:
+    It runs in this process's environment with ``MPLBACKEND`` defaulting to ``Agg``, the
+    environment ``nbgrader_command_line`` gives nbgrader and so its kernels.
+    """
+
+    def __init__(self, modules: list[str]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="icp-kernels-"))  # short: a socket's path
         self.socket_path = str(self.folder / "server.sock")
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "serve", self.socket_path, *modules],
-            env=env,
+            env={"MPLBACKEND": "Agg", **os.environ},
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -83,6 +78,12 @@ class KernelServer:
             self.close()
             raise RuntimeError(f"the kernel server did not start (it said {ready!r})")
         self.jupyter_path = write_kernel_spec(self.folder / "jupyter", self.socket_path)
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that make a ``python3`` kernel a forked one: this
+        server's kernel spec first on ``JUPYTER_PATH``."""
+        path = [str(self.jupyter_path), os.environ.get("JUPYTER_PATH", "")]
+        return {"JUPYTER_PATH": os.pathsep.join(filter(None, path))}
 
     def close(self) -> None:
         self.process.kill()

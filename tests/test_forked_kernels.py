@@ -23,8 +23,9 @@ NOTEBOOK = ROOT / "source" / "02-measurement" / "measurement.ipynb"
 @pytest.fixture
 def forked(stock_kernels, monkeypatch):
     """Kernels named ``python3`` are forked ones while the test runs."""
-    monkeypatch.setenv("JUPYTER_PATH", str(stock_kernels().jupyter_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    for name, value in stock_kernels().env().items():
+        monkeypatch.setenv(name, value)
 
 
 def _outputs(folder) -> list:
@@ -48,16 +49,15 @@ def _joined_streams(outputs: list) -> list:
     return joined
 
 
-def _kernel_pid(manager: KernelManager) -> int:
+def _printed(manager: KernelManager, code: str) -> str:
+    """What ``code`` prints, run in the kernel of ``manager``."""
     client = manager.client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
-    said = []
-    client.execute_interactive(
-        "import os; print(os.getpid())", output_hook=lambda m: said.append(m), timeout=60
-    )
+    said: list = []
+    client.execute_interactive(code, output_hook=said.append, timeout=60)
     client.stop_channels()
-    return int(next(m["content"]["text"] for m in said if m["msg_type"] == "stream"))
+    return "".join(m["content"]["text"] for m in said if m["msg_type"] == "stream")
 
 
 def _running(pid: int) -> bool:
@@ -74,30 +74,25 @@ def test_a_notebook_prints_the_same_in_a_forked_kernel_as_in_a_new_one(
     new, fork = (shutil.copytree(NOTEBOOK.parent, tmp_path / name) for name in ("new", "fork"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     printed_new = _outputs(new)
-    monkeypatch.setenv("JUPYTER_PATH", str(stock_kernels().jupyter_path))
+    for name, value in stock_kernels().env().items():
+        monkeypatch.setenv(name, value)
     printed_forked = _outputs(fork)
     kinds = {output["output_type"] for outputs in printed_new for output in outputs}
     assert kinds == {"stream", "execute_result"}  # it printed, and showed tables and widgets
     assert comparable(printed_forked) == comparable(printed_new)
 
 
-def test_a_forked_kernel_works_in_its_notebooks_folder(tmp_path, forked):
+def test_a_forked_kernel_works_in_its_notebooks_folder_and_environment(
+    tmp_path, forked, monkeypatch
+):
+    monkeypatch.setenv("ICP_LAUNCHER_ONLY", "yes")  # set after the server started
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(tmp_path))
     try:
-        client = manager.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
-        said = []
-        client.execute_interactive(
-            "import os, sys; print(os.getcwd(), sys.path[0], os.environ['MPLBACKEND'])",
-            output_hook=said.append,
-            timeout=60,
-        )
-        client.stop_channels()
+        code = "import os, sys; print(os.getcwd(), sys.path[0], os.environ['ICP_LAUNCHER_ONLY'])"
+        text = _printed(manager, code)
         assert manager.kernel_spec.argv[1].endswith("forked_kernels.py")
-        text = next(m["content"]["text"] for m in said if m["msg_type"] == "stream")
-        assert text.split() == [str(tmp_path), str(tmp_path), "Agg"]
+        assert text.split() == [str(tmp_path), str(tmp_path), "yes"]
     finally:
         manager.shutdown_kernel(now=True)
 
@@ -125,7 +120,7 @@ def test_a_forked_kernel_can_be_interrupted(forked):
 def test_a_forked_kernel_goes_when_its_launcher_is_killed(forked):
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel()
-    kernel = _kernel_pid(manager)
+    kernel = int(_printed(manager, "import os; print(os.getpid())"))
     assert kernel != manager.provisioner.process.pid  # the launcher is not the kernel
     manager.shutdown_kernel(now=True)  # kills the launcher
     deadline = time.monotonic() + 10
