@@ -265,6 +265,43 @@ def plot_qic(
     >>> [ln.get_marker() for ln in ax.lines if ln.get_gid() == "signal"]
     ['D']
     """
+    ax, entries, created = draw_qic(
+        result,
+        ax,
+        show_95=show_95,
+        figsize=figsize,
+        title=title,
+        ylab=ylab,
+        xlab=xlab,
+        nonnegative=nonnegative,
+    )
+    if legend:
+        add_legend(ax, entries, created)
+    show_descriptions()  # in a notebook, the description becomes the image's alt text
+    return ax
+
+
+def draw_qic(
+    result: Any,
+    ax: Axes | None = None,
+    *,
+    show_95: bool = False,
+    figsize: tuple[float, float] | None = None,
+    title: str | None = None,
+    ylab: str | None = None,
+    xlab: str | None = None,
+    nonnegative: bool | None = None,
+) -> tuple[Axes, list[Line2D], bool]:
+    """Draw the chart as :func:`plot_qic` does, without its legend; return the Axes, the
+    legend entries the chart has, and whether the Axes were made here. For figures whose
+    charts share one legend (``small_multiples``): laying out a legend to remove it costs
+    more than drawing the chart.
+
+    >>> from icp_helpers.charts import qic
+    >>> ax, entries, created = draw_qic(qic([3, 5, 4, 6, 5, 4], chart="run"))
+    >>> ax.get_legend() is None, [entry.get_label() for entry in entries], created
+    (True, ['Data', 'Median'], True)
+    """
     points = result.points.reset_index(drop=True)
     chart = result.chart
     clip = cannot_be_negative(chart, points["y"].to_numpy(dtype=float), nonnegative)
@@ -307,12 +344,8 @@ def plot_qic(
         xlab or getattr(result, "xlab", None) or ("Date" if kind == "date" else "Subgroup"),
     )
     add_titles(ax, *labels, bool(getattr(result, "trial_limits", False)) and has_limits)
-    if legend:
-        handles = point_handles[:1] + _line_handles(ax, chart) + point_handles[1:]
-        add_legend(ax, handles, created)
     set_description(ax, describe_qic(result, drawn, show, labels, clipped and has_limits))
-    show_descriptions()  # in a notebook, the description becomes the image's alt text
-    return ax
+    return ax, point_handles[:1] + _line_handles(ax, chart) + point_handles[1:], created
 
 
 def _labelled_values(drawn: pd.DataFrame, bounds: list[tuple[int, int]], limits: bool) -> list:

@@ -30,8 +30,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from icp_helpers.charts.drawing import SavableChart, legend_columns
 from icp_helpers.charts.measure_input import (
@@ -43,6 +43,7 @@ from icp_helpers.charts.measure_input import (
     numbers,
 )
 from icp_helpers.charts.notebook_alt import show_descriptions
+from icp_helpers.charts.plotting import draw_qic
 from icp_helpers.charts.qic import qic
 from icp_helpers.charts.result import QicResult
 from icp_helpers.charts.style import FONT
@@ -74,7 +75,6 @@ class SmallMultiplesResult(SavableChart):
     ) -> Figure:
         """Draw the charts in a grid sharing both axes; returns the Figure."""
         return plot_small_multiples(self, ncols=ncols, figsize=figsize)
-
 
 
 def _x_values(frame: pd.DataFrame, x: str, period: str | None) -> pd.Series:
@@ -202,15 +202,11 @@ def plot_small_multiples(
         figsize=figsize or (10.0, 1.2 + 2.6 * rows),
         layout="constrained",
     )
-    handles: dict[str, Artist] = {}
+    handles: dict[str, Line2D] = {}
     for ax, (group, chart) in zip(grid.flat, result.results.items(), strict=False):
-        chart.plot(ax=ax, title=group)
-        legend = ax.get_legend()
-        if legend is not None:
-            for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
-                if handle is not None:
-                    handles.setdefault(text.get_text(), handle)
-            legend.remove()
+        _, entries, _ = draw_qic(chart, ax, title=group)
+        for entry in entries:
+            handles.setdefault(str(entry.get_label()), entry)
         ax.title.set_fontsize(FONT["label"] + 1)
     for ax in grid.flat[count:]:
         ax.set_visible(False)
@@ -223,8 +219,6 @@ def plot_small_multiples(
             ax.set_ylabel("")
     fig.suptitle(result.title, x=0.01, ha="left", fontsize=FONT["title"], fontweight="bold")
     entries = list(handles.values())
-    for handle, label in zip(entries, handles, strict=True):
-        handle.set_label(label)
     if entries:
         fig.legend(
             handles=entries,
