@@ -10,6 +10,7 @@ overlaps, add titles, legends (always off the data) and notes (in a band kept fr
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -24,7 +25,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import ScaledTranslation, Transform
 
@@ -262,17 +263,21 @@ def legend_columns(handles: Sequence[Artist], width: float, most: int = 4) -> in
     (3, 1)
     """
     size = FONT["legend"]
-    font = FontProperties(size=size)
-    widths = [
-        text_to_path.get_text_width_height_descent(str(h.get_label()), font, ismath=False)[0]
-        + 2.8 * size
-        for h in handles
-    ]
+    typeface = findfont(FontProperties(size=size))
+    widths = [_text_width(str(h.get_label()), typeface, size) + 2.8 * size for h in handles]
     for ncol in range(min(most, len(widths)), 1, -1):
         columns = [c for c in np.array_split(np.array(widths), ncol) if len(c)]
         if sum(c.max() for c in columns) + 2.0 * size * (len(columns) - 1) <= 0.95 * width:
             return ncol
     return 1
+
+
+@functools.lru_cache(maxsize=512)
+def _text_width(text: str, typeface: str, size: float) -> float:
+    """How wide ``text`` is set in the font file ``typeface`` at ``size`` points, as
+    matplotlib measures it (legend labels recur in chart after chart)."""
+    font = FontProperties(fname=typeface, size=size)
+    return float(text_to_path.get_text_width_height_descent(text, font, ismath=False)[0])
 
 
 def _below_x_axis(ax: Axes) -> Transform:
