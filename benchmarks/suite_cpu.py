@@ -13,9 +13,10 @@ Needs root and the ``acct`` package (``apt-get install -y acct``), and a machine
 nothing else: the total is compared with what /proc/stat says the machine did.
 Usage: ``sudo python benchmarks/suite_cpu.py [COMMAND ...]``.
 
-Measured on 2026-12-03 (2 cores, ``pytest -n auto``, 787 s): 1,507 of 1,537 busy CPU-seconds
-accounted for; test workers 482, sandboxed slots 294, the trials' forked kernels 179, the
-visible checks' shared runs 156, stock nbgrader 127, Chromium 94, JupyterLab 49.
+Measured on 2026-12-03 (2 cores, ``make test`` 815 s): 1,506 of the machine's 1,536 busy
+CPU-seconds accounted for; test workers 450, sandboxed slots 299, the trials' kernel server
+and forked kernels 168, the visible checks' shared runs 164, stock nbgrader 116, Chromium 86,
+icp commands in their own process 67, JupyterLab 46, JupyterHub 41, pip and venv 41.
 """
 
 from __future__ import annotations
