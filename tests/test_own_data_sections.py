@@ -20,11 +20,12 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 
 from icp_helpers.datasets import DataFileError, describe, load
+
+from .conftest import numpy_print_options_kept
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Optional: your team's data"
@@ -70,15 +71,11 @@ def _run(folder: str, values: dict[str, object], monkeypatch) -> tuple[str, list
     monkeypatch.setattr(plt, "show", lambda *args, **kwargs: shown.append(plt.gcf()))
     monkeypatch.chdir(ROOT / "source" / folder)
     printed = io.StringIO()
-    options = np.get_printoptions()
     plt.close("all")
-    try:
-        with contextlib.redirect_stdout(printed):
-            namespace: dict[str, object] = {}
-            exec(compile(setup.source, "set-up cell", "exec"), namespace)
-            exec(compile(_with_values(cell.source, values), "own-data cell", "exec"), namespace)
-    finally:
-        np.set_printoptions(**options)
+    with numpy_print_options_kept(), contextlib.redirect_stdout(printed):
+        namespace: dict[str, object] = {}
+        exec(compile(setup.source, "set-up cell", "exec"), namespace)
+        exec(compile(_with_values(cell.source, values), "own-data cell", "exec"), namespace)
     return printed.getvalue(), shown
 
 
