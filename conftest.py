@@ -6,6 +6,7 @@ shared and noisy, and speed is measured by the benchmarks in ``benchmarks/``, no
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import settings
 
@@ -25,3 +26,15 @@ def pytest_xdist_auto_num_workers(config) -> int:
     11:48 run with 4; 10:33 with 6; 13:51 with 8).
     """
     return 3 * len(os.sched_getaffinity(0))
+
+
+@pytest.fixture(autouse=True)
+def _numpy_print_options_restored():
+    """Every test and doctest leaves numpy's print options as it found them.
+
+    Some tests run notebook cells in the test process, and the notebooks' set-up cells call
+    ``plain_numbers()``; a doctest run later by the same worker would then read ``4.6`` where
+    it expects ``np.float64(4.6)``, depending on xdist's order.
+    """
+    with np.printoptions():
+        yield

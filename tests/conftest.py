@@ -269,27 +269,6 @@ def learner_variant_runs(shared_folder: Path, assignment: str, notebook: str) ->
 
 
 @contextmanager
-def numpy_print_options_kept() -> Iterator[None]:
-    """Run notebook cells in the test process without changing how numpy prints for the
-    tests after it: the notebooks' set-up cells call ``plain_numbers()``, and a doctest run
-    later in the same worker would read ``4.6`` where it expects ``np.float64(4.6)``.
-
-    >>> import numpy as np
-    >>> with numpy_print_options_kept():
-    ...     np.set_printoptions(legacy="1.25")
-    >>> np.get_printoptions()["legacy"]
-    False
-    """
-    import numpy as np
-
-    options = np.get_printoptions()
-    try:
-        yield
-    finally:
-        np.set_printoptions(**options)
-
-
-@contextmanager
 def _standard_streams_into(out: BinaryIO, err: BinaryIO) -> Iterator[None]:
     """While inside, everything written to standard output and standard error goes to
     ``out`` and ``err``: by Python (``sys.stdout``, ``sys.stderr``), by C code and by child

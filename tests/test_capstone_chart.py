@@ -12,8 +12,6 @@ import pandas as pd
 
 from icp_helpers.datasets import describe
 
-from .conftest import numpy_print_options_kept
-
 ROOT = Path(__file__).resolve().parents[1]
 CAPSTONE = ROOT / "source" / "06-sustain-spread-report" / "capstone.ipynb"
 
@@ -22,12 +20,11 @@ def _run_the_chart_section() -> dict:
     """Run the capstone's code cells before '## 2. The evidence for a score' (its solutions)."""
     matplotlib.use("Agg")
     namespace: dict = {}
-    with numpy_print_options_kept():
-        for cell in nbformat.read(CAPSTONE, as_version=4).cells:
-            if "## 2. The evidence for a score" in cell.source:
-                break
-            if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
-                exec(compile(cell.source, cell.get("id", "cell"), "exec"), namespace)  # noqa: S102
+    for cell in nbformat.read(CAPSTONE, as_version=4).cells:
+        if "## 2. The evidence for a score" in cell.source:
+            break
+        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
+            exec(compile(cell.source, cell.get("id", "cell"), "exec"), namespace)  # noqa: S102
     return namespace
 
 

@@ -25,8 +25,6 @@ import pytest
 
 from icp_helpers.datasets import DataFileError, describe, load
 
-from .conftest import numpy_print_options_kept
-
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Optional: your team's data"
 
@@ -72,7 +70,7 @@ def _run(folder: str, values: dict[str, object], monkeypatch) -> tuple[str, list
     monkeypatch.chdir(ROOT / "source" / folder)
     printed = io.StringIO()
     plt.close("all")
-    with numpy_print_options_kept(), contextlib.redirect_stdout(printed):
+    with contextlib.redirect_stdout(printed):
         namespace: dict[str, object] = {}
         exec(compile(setup.source, "set-up cell", "exec"), namespace)
         exec(compile(_with_values(cell.source, values), "own-data cell", "exec"), namespace)
