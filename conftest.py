@@ -28,6 +28,16 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return 3 * len(os.sched_getaffinity(0))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ipython_folder_of_the_test_run(tmp_path_factory):
+    """Kernels and IPython shells started by the tests keep their profile and history in the
+    test run's temporary folder, not in the developer's ``~/.ipython`` (whose start-up files
+    would also run in them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPYTHONDIR", str(tmp_path_factory.mktemp("ipython")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _numpy_print_options_restored():
     """Every test and doctest leaves numpy's print options as it found them.
