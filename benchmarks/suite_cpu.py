@@ -28,10 +28,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from suite_time import run_timed, summary  # this folder's; run as a script
 
 #: (text in a command line, the kind of process it marks), most specific first.
 KINDS = [
@@ -54,13 +53,6 @@ KINDS = [
     ("icp_helpers.cli", "icp commands in their own process"),
     ("pytest", "test workers (tests run in-process)"),
 ]
-
-
-def _busy_seconds() -> float:
-    """CPU-seconds the whole machine has spent busy since boot (/proc/stat)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (sum(fields[:3]) + sum(fields[5:7])) / ticks
 
 
 def _note_command_lines(seen: dict[int, tuple[int, str]], stop: threading.Event) -> None:
@@ -120,9 +112,7 @@ def main(command: list[str]) -> None:
     subprocess.run(["accton", str(accounting)], check=True, capture_output=True)
     try:
         watcher.start()
-        busy, started = _busy_seconds(), time.monotonic()
-        code = subprocess.run(command, cwd=ROOT).returncode
-        busy, wall = _busy_seconds() - busy, time.monotonic() - started
+        code, wall, busy = run_timed(command)
     finally:
         stop.set()
         subprocess.run(["accton", "off"], check=True, capture_output=True)
@@ -131,7 +121,7 @@ def main(command: list[str]) -> None:
     by_kind: collections.Counter[str] = collections.Counter()
     for pid, _, _, cpu in ended:
         by_kind[kind_of(pid, seen, parents)] += cpu
-    print(f"{' '.join(command)}: exit {code}, {wall:.0f} s, machine busy {busy:.0f} CPU-s")
+    print(summary(command, wall, busy, os.cpu_count() or 1), f"(exit code {code})")
     print(f"{sum(by_kind.values()):8.0f} CPU-s in {len(ended)} processes that ended:")
     for kind, cpu in by_kind.most_common():
         print(f"{cpu:8.1f}  {kind}")

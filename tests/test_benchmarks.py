@@ -22,7 +22,8 @@ def test_some_benchmark_script_has_examples():
 
 
 @pytest.mark.parametrize("script", WITH_EXAMPLES, ids=lambda path: path.name)
-def test_a_benchmark_script_s_examples_hold(script: Path):
+def test_a_benchmark_script_s_examples_hold(script: Path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))  # scripts import each other, run from here
     spec = importlib.util.spec_from_file_location(f"benchmark_{script.stem}", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

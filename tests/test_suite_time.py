@@ -1,5 +1,5 @@
-"""``.ci/timed``, which runs the README's test command in CI, passes on the command's exit code
-and says how long it took and how busy the CPUs were."""
+"""``benchmarks/suite_time.py``, through which ``.ci/run`` runs the README's test command, passes
+on the command's exit code and ends with its wall time and how busy the CPUs were."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 
 from .conftest import ROOT
 
-TIMED = ROOT / ".ci" / "timed"
+SUITE_TIME = ROOT / "benchmarks" / "suite_time.py"
 
 
 def _timed(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(TIMED), "a label", *command], capture_output=True, text=True
+        [sys.executable, str(SUITE_TIME), *command], capture_output=True, text=True
     )
 
 
@@ -28,15 +28,10 @@ def test_the_last_line_gives_the_wall_time_and_the_busy_cpu_seconds():
     last = done.stdout.splitlines()[-1]
     found = re.fullmatch(
         r"test suite time: (\d+) s; the (\d+) CPUs were busy (\d+) of their (\d+) "
-        r"CPU-seconds \((\d+)%\): a label",
+        r"CPU-seconds \((\d+)%\): .*python.* -c sum\(.*\)",
         last,
     )
     assert found, last
     cpus, busy, available = int(found[2]), int(found[3]), int(found[4])
     assert cpus >= 1
     assert busy <= available + cpus, "busy CPU-seconds cannot exceed those the CPUs had"
-
-
-def test_without_a_command_it_says_how_to_use_it():
-    done = subprocess.run([sys.executable, str(TIMED)], capture_output=True, text=True)
-    assert done.returncode != 0 and "usage: .ci/timed LABEL COMMAND" in done.stderr
